@@ -1,0 +1,50 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// PoolOptions tune the connection pool.
+type PoolOptions struct {
+	MaxConns        int32
+	ApplicationName string
+}
+
+// Connect opens a pool to dsn and checks that the server answers. Errors
+// never quote the DSN (it may hold a password).
+func Connect(ctx context.Context, dsn string, opts PoolOptions) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database: invalid connection string")
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.ApplicationName == "" {
+		opts.ApplicationName = "arbsync"
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = opts.ApplicationName
+	cfg.HealthCheckPeriod = 15 * time.Second
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", Target(cfg), err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s: unreachable: %w", Target(cfg), err)
+	}
+	return pool, nil
+}
+
+// Target describes where a pool connects, without the password.
+func Target(cfg *pgxpool.Config) string {
+	c := cfg.ConnConfig
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}

@@ -1,0 +1,2 @@
+-- name: SchemaPing :one
+SELECT 1::int AS ok;
