@@ -1,0 +1,21 @@
+// Command arbsync keeps a PostgreSQL database current with the
+// labor-arbitration history of a watchlist of companies. See README.md.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // schedules and as-of dates need Asia/Shanghai on any machine
+
+	"github.com/arbsync/arbsync/cli"
+	"github.com/arbsync/arbsync/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, config.OSEnv())
+	stop()
+	os.Exit(code)
+}
