@@ -1,0 +1,85 @@
+package scoring
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/arbsync/arbsync/money"
+)
+
+// breakdown is the JSON shape of a Result (see Result.MarshalJSON).
+type breakdown struct {
+	RuleVersion         int         `json:"ruleVersion"`
+	AsOf                Date        `json:"asOf"`
+	WindowStart         Date        `json:"windowStart"`
+	WindowEnd           Date        `json:"windowEnd"`
+	Score               Points      `json:"score"`
+	Level               Level       `json:"level"`
+	Thresholds          Thresholds  `json:"thresholds"`
+	RecentCases         int         `json:"recentCases"`
+	RecentClaimTotal    money.Fen   `json:"recentClaimTotal"`
+	DecidedCases        int         `json:"decidedCases"`
+	LoseCases           int         `json:"loseCases"`
+	PartialCases        int         `json:"partialCases"`
+	LoseRate            Rate        `json:"loseRate"`
+	UnexecutedCases     int         `json:"unexecutedCases"`
+	CountDeduction      Points      `json:"countDeduction"`
+	AmountDeduction     Points      `json:"amountDeduction"`
+	LoseRateDeduction   Points      `json:"loseRateDeduction"`
+	UnexecutedDeduction Points      `json:"unexecutedDeduction"`
+	LatestCase          *latestJSON `json:"latestCase"`
+}
+
+type latestJSON struct {
+	Title      string `json:"title"`
+	FilingDate Date   `json:"filingDate"`
+	Recent     bool   `json:"recent"`
+}
+
+// MarshalJSON writes r as a flat JSON object of every component, in camel
+// case: ruleVersion, asOf, windowStart and windowEnd (the first and last
+// day of the recent window, both inclusive), score, level, thresholds,
+// recentCases, recentClaimTotal (a decimal yuan string), decidedCases,
+// loseCases, partialCases, loseRate (a number with 4 decimals),
+// unexecutedCases, the four deductions (numbers with 2 decimals) and
+// latestCase ({title, filingDate, recent} or null).
+func (r Result) MarshalJSON() ([]byte, error) {
+	b := breakdown{
+		RuleVersion:         r.RuleVersion,
+		AsOf:                r.AsOf,
+		WindowStart:         r.AsOf - WindowDays + 1,
+		WindowEnd:           r.AsOf,
+		Score:               r.Score,
+		Level:               r.Level,
+		Thresholds:          r.Thresholds,
+		RecentCases:         r.RecentCount,
+		RecentClaimTotal:    r.RecentClaimTotal,
+		DecidedCases:        r.DecidedCount,
+		LoseCases:           r.LoseCount,
+		PartialCases:        r.PartialCount,
+		LoseRate:            r.LoseRate,
+		UnexecutedCases:     r.UnexecutedCount,
+		CountDeduction:      r.CountDeduction,
+		AmountDeduction:     r.AmountDeduction,
+		LoseRateDeduction:   r.LoseRateDeduction,
+		UnexecutedDeduction: r.UnexecutedDeduction,
+	}
+	if r.Latest.Found {
+		b.LatestCase = &latestJSON{Title: r.Latest.Title, FilingDate: r.Latest.FilingDate, Recent: r.Latest.Recent}
+	}
+	return json.Marshal(b)
+}
+
+// WriteBreakdown writes res to w as indented JSON (the output of
+// `arbsync score --json`), followed by a newline.
+func WriteBreakdown(w io.Writer, res Result) error {
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode score breakdown: %w", err)
+	}
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write score breakdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package scoring
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/arbsync/arbsync/money"
+)
+
+// Input is one company's cases as read by ReadInput (`arbsync score --json`).
+type Input struct {
+	// AsOf is the as-of date to score at.
+	AsOf Date
+	// Thresholds judge the level; DefaultThresholds() when not given.
+	Thresholds Thresholds
+	// Cases are the company's cases, in input order.
+	Cases []Case
+}
+
+// Known field names. Case fields follow DESIGN §2's normalized case;
+// "removed" is arbsync's own flag for a case the upstream no longer returns.
+var (
+	inputFields      = []string{"asOf", "cases", "thresholds"}
+	thresholdFields  = []string{"urgent", "warning"}
+	scoredCaseFields = []string{"claimAmount", "executionStatus", "filingDate", "removed", "result", "title"}
+	ignoredCaseField = []string{"awardAmount", "caseId", "caseNo", "cause", "closingDate", "committee",
+		"role", "unexecutedAmount", "updatedAt"}
+)
+
+// ReadInput reads one JSON object from r:
+//
+//	{"asOf": "2026-11-24",
+//	 "thresholds": {"warning": 60, "urgent": 40},
+//	 "cases": [{"title": "…", "filingDate": "2026-03-01", "claimAmount": "23000.50",
+//	            "result": "lose", "executionStatus": "unexecuted"}]}
+//
+// asOf and cases are required; thresholds is optional (default 60/40; when
+// present both keys are required). A case needs filingDate, result and
+// executionStatus; claimAmount (a decimal yuan string or a plain JSON
+// number, at most 2 decimals, read exactly) defaults to 0, title to "",
+// removed (boolean) to false. The other normalized case fields of DESIGN §2
+// (caseId, caseNo, cause, role, awardAmount, closingDate, unexecutedAmount,
+// committee, updatedAt) are accepted and ignored. A JSON null counts as an
+// absent field. Field names are matched exactly; unknown fields, malformed
+// values and trailing data are errors that name the field and case index,
+// e.g. `cases[3].claimAmount: amount "12,000" is not a decimal number of yuan`.
+func ReadInput(r io.Reader) (Input, error) {
+	dec := json.NewDecoder(r)
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Input{}, errors.New("input: empty, want a JSON object")
+		}
+		return Input{}, fmt.Errorf("input: %w", err)
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return Input{}, errors.New("input: unexpected data after the JSON object")
+	}
+	top, err := object(raw, "input", inputFields)
+	if err != nil {
+		return Input{}, err
+	}
+
+	var in Input
+	s, ok, err := stringValue(top, "", "asOf")
+	if err != nil {
+		return Input{}, err
+	}
+	if !ok {
+		return Input{}, errors.New("asOf: missing (want YYYY-MM-DD)")
+	}
+	if in.AsOf, err = ParseDate(s); err != nil {
+		return Input{}, fmt.Errorf("asOf: %w", err)
+	}
+
+	if in.Thresholds, err = readThresholds(top["thresholds"]); err != nil {
+		return Input{}, err
+	}
+
+	cases, ok := top["cases"]
+	if !ok || isNull(cases) {
+		return Input{}, errors.New("cases: missing (want an array, [] for none)")
+	}
+	var items []json.RawMessage
+	if kind := jsonKind(cases); kind != "array" {
+		return Input{}, fmt.Errorf("cases: want an array, got %s", kind)
+	}
+	if err := json.Unmarshal(cases, &items); err != nil {
+		return Input{}, fmt.Errorf("cases: %w", err)
+	}
+	in.Cases = make([]Case, len(items))
+	for i, item := range items {
+		if in.Cases[i], err = readCase(item, fmt.Sprintf("cases[%d]", i)); err != nil {
+			return Input{}, err
+		}
+	}
+	return in, nil
+}
+
+func readThresholds(raw json.RawMessage) (Thresholds, error) {
+	if raw == nil || isNull(raw) {
+		return DefaultThresholds(), nil
+	}
+	fields, err := object(raw, "thresholds", thresholdFields)
+	if err != nil {
+		return Thresholds{}, err
+	}
+	var th Thresholds
+	for _, f := range []struct {
+		name string
+		dst  *Points
+	}{{"warning", &th.Warning}, {"urgent", &th.Urgent}} {
+		path := "thresholds." + f.name
+		v, ok := fields[f.name]
+		if !ok || isNull(v) {
+			return Thresholds{}, fmt.Errorf("%s: missing (want a number of points)", path)
+		}
+		if kind := jsonKind(v); kind != "number" {
+			return Thresholds{}, fmt.Errorf("%s: want a number of points, got %s", path, kind)
+		}
+		if *f.dst, err = ParsePoints(string(v)); err != nil {
+			return Thresholds{}, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err := th.Validate(); err != nil {
+		return Thresholds{}, fmt.Errorf("thresholds: %w", err)
+	}
+	return th, nil
+}
+
+func readCase(raw json.RawMessage, path string) (Case, error) {
+	fields, err := object(raw, path, scoredCaseFields, ignoredCaseField)
+	if err != nil {
+		return Case{}, err
+	}
+	var c Case
+
+	s, ok, err := stringValue(fields, path, "filingDate")
+	if err != nil {
+		return Case{}, err
+	}
+	if !ok {
+		return Case{}, fmt.Errorf("%s.filingDate: missing (want YYYY-MM-DD)", path)
+	}
+	if c.FilingDate, err = ParseDate(s); err != nil {
+		return Case{}, fmt.Errorf("%s.filingDate: %w", path, err)
+	}
+
+	if s, ok, err = stringValue(fields, path, "result"); err != nil {
+		return Case{}, err
+	}
+	if !ok {
+		return Case{}, fmt.Errorf("%s.result: missing (want one of %s)", path, allowed(outcomeNames[:]))
+	}
+	if c.Result, err = ParseOutcome(s); err != nil {
+		return Case{}, fmt.Errorf("%s.result: %w", path, err)
+	}
+
+	if s, ok, err = stringValue(fields, path, "executionStatus"); err != nil {
+		return Case{}, err
+	}
+	if !ok {
+		return Case{}, fmt.Errorf("%s.executionStatus: missing (want one of %s)", path, allowed(executionNames[:]))
+	}
+	if c.ExecutionStatus, err = ParseExecutionStatus(s); err != nil {
+		return Case{}, fmt.Errorf("%s.executionStatus: %w", path, err)
+	}
+
+	if v, ok := fields["claimAmount"]; ok && !isNull(v) {
+		text := string(v)
+		switch kind := jsonKind(v); kind {
+		case "string":
+			if err := json.Unmarshal(v, &text); err != nil {
+				return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+			}
+		case "number":
+		default:
+			return Case{}, fmt.Errorf("%s.claimAmount: want a decimal string of yuan, got %s", path, kind)
+		}
+		if c.ClaimAmount, err = money.Parse(text); err != nil {
+			return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+		}
+	}
+
+	if c.Title, _, err = stringValue(fields, path, "title"); err != nil {
+		return Case{}, err
+	}
+
+	if v, ok := fields["removed"]; ok && !isNull(v) {
+		if kind := jsonKind(v); kind != "boolean" {
+			return Case{}, fmt.Errorf("%s.removed: want true or false, got %s", path, kind)
+		}
+		c.Removed = bytes.Equal(v, []byte("true"))
+	}
+	return c, nil
+}
+
+// object decodes raw as a JSON object and rejects keys outside known.
+func object(raw json.RawMessage, path string, known ...[]string) (map[string]json.RawMessage, error) {
+	if kind := jsonKind(raw); kind != "object" {
+		return nil, fmt.Errorf("%s: want a JSON object, got %s", path, kind)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	all := slices.Concat(known...)
+	var unknown []string
+	for k := range fields {
+		if !slices.Contains(all, k) {
+			unknown = append(unknown, fmt.Sprintf("%q", k))
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		slices.Sort(all)
+		noun := "field"
+		if len(unknown) > 1 {
+			noun = "fields"
+		}
+		return nil, fmt.Errorf("%s: unknown %s %s (known: %s)", path, noun,
+			strings.Join(unknown, ", "), strings.Join(all, ", "))
+	}
+	return fields, nil
+}
+
+// stringValue returns fields[name] as a string; ok is false when the field
+// is absent or null. path names the object holding the field ("" at the top).
+func stringValue(fields map[string]json.RawMessage, path, name string) (s string, ok bool, err error) {
+	v, present := fields[name]
+	if !present || isNull(v) {
+		return "", false, nil
+	}
+	full := name
+	if path != "" {
+		full = path + "." + name
+	}
+	if kind := jsonKind(v); kind != "string" {
+		return "", false, fmt.Errorf("%s: want a string, got %s", full, kind)
+	}
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", false, fmt.Errorf("%s: %w", full, err)
+	}
+	return s, true, nil
+}
+
+func isNull(raw json.RawMessage) bool { return jsonKind(raw) == "null" }
+
+// jsonKind names the type of a syntactically valid JSON value.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
