@@ -1,0 +1,123 @@
+package alerts
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Level is the severity of an alert, as scoring assigns it (DESIGN §5).
+type Level string
+
+// Levels. Only LevelWarning and LevelUrgent are sent; LevelOK appears as a
+// message's PreviousLevel when a company enters warning or urgent.
+const (
+	LevelOK      Level = "ok"
+	LevelWarning Level = "warning"
+	LevelUrgent  Level = "urgent"
+)
+
+// label is the level's name in messages.
+func (l Level) label() string {
+	switch l {
+	case LevelOK:
+		return "正常"
+	case LevelWarning:
+		return "预警"
+	case LevelUrgent:
+		return "紧急"
+	case "":
+		return "无"
+	}
+	return string(l)
+}
+
+// Message is one alert: a company entered warning or urgent, or got worse. It
+// carries what the seed's alert carries and is what the outbox stores (its
+// JSON form is stable) and every channel renders.
+type Message struct {
+	// DedupKey identifies the transition; receivers drop repeats of it. At
+	// most 256 bytes.
+	DedupKey    string `json:"dedupKey"`
+	CreditCode  string `json:"creditCode"`
+	CompanyName string `json:"companyName"`
+	// IndustryName is optional.
+	IndustryName string `json:"industryName,omitempty"`
+	// Score and Threshold are decimals with 2 places, e.g. "37.50".
+	Score     string `json:"score"`
+	Threshold string `json:"threshold"`
+	Level     Level  `json:"level"`
+	// PreviousLevel is the level before the transition (LevelOK, LevelWarning,
+	// or empty for a company scored for the first time).
+	PreviousLevel Level `json:"previousLevel,omitempty"`
+	// RecentCases is the number of cases filed in the scoring window.
+	RecentCases int `json:"recentCases"`
+	// RecentClaimAmount is the total claim of those cases, decimal yuan
+	// ("123456.78").
+	RecentClaimAmount string `json:"recentClaimAmount"`
+	// LatestCaseTitle is the newest case's title; optional.
+	LatestCaseTitle string `json:"latestCaseTitle,omitempty"`
+	// AsOf is the as-of date of the score; only its date is shown.
+	AsOf time.Time `json:"asOf"`
+}
+
+// maxDedupKey bounds the part of a message that is never truncated.
+const maxDedupKey = 256
+
+var decimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// Validate reports every missing or malformed field. A message that fails it
+// can never be sent, so senders report it as Permanent.
+func (m Message) Validate() error {
+	var errs []error
+	required := func(name, v string) {
+		if v == "" {
+			errs = append(errs, fmt.Errorf("%s is empty", name))
+		}
+	}
+	required("dedup key", m.DedupKey)
+	required("credit code", m.CreditCode)
+	required("company name", m.CompanyName)
+	if len(m.DedupKey) > maxDedupKey {
+		errs = append(errs, fmt.Errorf("dedup key is %d bytes, more than %d", len(m.DedupKey), maxDedupKey))
+	}
+	if len(m.CreditCode) > 64 {
+		errs = append(errs, fmt.Errorf("credit code is %d bytes long", len(m.CreditCode)))
+	}
+	for _, f := range []struct{ name, v string }{
+		{"score", m.Score}, {"threshold", m.Threshold}, {"recent claim amount", m.RecentClaimAmount},
+	} {
+		if !decimal.MatchString(f.v) {
+			errs = append(errs, fmt.Errorf("%s %q is not a decimal number", f.name, f.v))
+		}
+	}
+	if m.Level != LevelWarning && m.Level != LevelUrgent {
+		errs = append(errs, fmt.Errorf("level %q is not %s or %s", m.Level, LevelWarning, LevelUrgent))
+	}
+	if m.RecentCases < 0 {
+		errs = append(errs, fmt.Errorf("recent case count %d is negative", m.RecentCases))
+	}
+	if m.AsOf.IsZero() {
+		errs = append(errs, errors.New("as-of date is missing"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid alert message: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// Title is the message's headline: "用工风险预警 {company}", prefixed with
+// "【紧急】" for urgent alerts. A very long company name is cut to keep it a
+// headline.
+func (m Message) Title() string {
+	t := "用工风险预警 " + truncateRunes(clean(m.CompanyName), maxTitleRunes)
+	if m.Level == LevelUrgent {
+		t = "【紧急】" + t
+	}
+	return t
+}
+
+// Markdown renders the message as generic Markdown of at most maxBytes bytes
+// (maxBytes <= 0: no limit). It is the text the generic webhook carries.
+func (m Message) Markdown(maxBytes int) string { return m.render(plainMarkdown, maxBytes) }
