@@ -117,3 +117,10 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	}
 	return w.record(e)
 }
+
+// VerifyWebhook reports whether signature (the X-Arbsync-Signature header)
+// is the HMAC-SHA256 of body under secret, in constant time. Receivers of
+// the generic webhook use it to authenticate arbsync.
+func VerifyWebhook(body []byte, signature, secret string) bool {
+	return hmac.Equal([]byte(signature), []byte(webhookSignature(body, secret)))
+}

@@ -39,8 +39,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":     {"run the daemon: schedules, watchlist notifications, HTTP", runDaemon},
-		"migrate": {"apply or inspect database migrations: up | down | status", runMigrate},
+		"run":          {"run the daemon: schedules, watchlist notifications, HTTP", runDaemon},
+		"migrate":      {"apply or inspect database migrations: up | down | status", runMigrate},
+		"sync":         {"run one sync pass (due companies, -all, or -code C)", runSync},
+		"score":        {"score cases from stdin (-json), or rescore companies in the database", runScore},
+		"sim":          {"run the upstream vendor simulator (or `sim sample` for a demo watchlist CSV)", runSim},
+		"keygen":       {"write an RSA key pair for the signed protocol", runKeygen},
+		"thresholds":   {"weekly dynamic thresholds: recompute a week (-dry-run), or backtest fixed vs dynamic", runThresholds},
+		"report":       {"write the weekly threshold report (report weekly -week W -out DIR)", runReport},
+		"watchlist":    {"import the watchlist from CSV (all rows or none), or export it", runWatchlist},
+		"webhook-sink": {"print alerts received on the generic webhook channel (for trying alert configuration)", runSink},
 	}
 }
 

@@ -2,9 +2,20 @@ package cli
 
 import (
 	"context"
+	"net/http"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+
+	"github.com/arbsync/arbsync/alerts"
+	"github.com/arbsync/arbsync/assess"
 	"github.com/arbsync/arbsync/config"
 	"github.com/arbsync/arbsync/daemon"
+	"github.com/arbsync/arbsync/outbox"
+	casesync "github.com/arbsync/arbsync/sync"
 )
 
 func runDaemon(ctx context.Context, args []string, io IO) error {
@@ -12,14 +23,65 @@ func runDaemon(ctx context.Context, args []string, io IO) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true})
+	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true, Upstream: true})
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	d, err := daemon.New(ctx, cfg, log, pool)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	assessor, err := newAssessor(cfg, reg)
+	if err != nil {
+		return err
+	}
+	engine, err := newEngine(cfg, log, pool, reg, assessor)
+	if err != nil {
+		return err
+	}
+	jobs := []daemon.Job{{
+		Name: "rescore", Schedule: cfg.RescoreSchedule, Exclusive: true,
+		Run: rescoreJob(assessor, pool),
+	}, {
+		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
+		Run: weeklyJob(newWeeklyJob(cfg, log, pool), cfg),
+	}}
+	channels, err := alerts.ParseChannels(io.Env.Getenv, io.Env.ReadFile)
+	if err != nil {
+		return err
+	}
+	senders, err := alerts.BuildSenders(channels, &http.Client{Timeout: 15 * time.Second}, time.Now)
+	if err != nil {
+		return err
+	}
+	worker, err := outbox.New(pool, outbox.Options{Replica: cfg.ReplicaID, Senders: senders}, log, reg)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(ctx, daemon.Deps{Config: cfg, Log: log, Pool: pool, Registry: reg, Sync: engine, Jobs: jobs, Outbox: worker})
 	if err != nil {
 		return err
 	}
 	return d.Run(ctx)
+}
+
+// newEngine builds the upstream client and the sync engine from cfg.
+func newEngine(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool, reg prometheus.Registerer, a *assess.Assessor) (*casesync.Engine, error) {
+	client, err := newUpstream(cfg, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	var metrics *casesync.Metrics
+	if reg != nil {
+		if metrics, err = casesync.NewMetrics(reg); err != nil {
+			return nil, err
+		}
+	}
+	return casesync.New(pool, client, casesync.Options{
+		Replica:    cfg.ReplicaID,
+		ClaimBatch: cfg.SyncBatch,
+		Lease:      cfg.SyncLease,
+		Workers:    cfg.Upstream.Concurrency,
+		Grace:      cfg.ShutdownGrace,
+		Hook:       a.SyncHook(),
+	}, log, metrics)
 }

@@ -30,7 +30,7 @@ type Config struct {
 
 	Upstream Upstream
 
-	HTTPAddr    string // ARBSYNC_HTTP_ADDR, "" disables the listener
+	HTTPAddr    string // ARBSYNC_HTTP_ADDR; "off" disables the listener (HTTPAddr is then "")
 	LookupToken Secret // ARBSYNC_LOOKUP_TOKEN[_FILE]; empty disables the lookup API
 
 	SyncSchedule       string         // ARBSYNC_SYNC_SCHEDULE (cron)
@@ -111,6 +111,9 @@ func Load(env Env, need Need) (Config, error) {
 		},
 	}
 	c.LogLevel = p.logLevel("ARBSYNC_LOG_LEVEL", zerolog.InfoLevel)
+	if c.HTTPAddr == "off" {
+		c.HTTPAddr = ""
+	}
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 			p.fail("ARBSYNC_HTTP_ADDR", "%q is not host:port", c.HTTPAddr)

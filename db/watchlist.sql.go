@@ -47,6 +47,50 @@ func (q *Queries) WatchlistGet(ctx context.Context, creditCode string) (ArbsyncW
 	return i, err
 }
 
+const watchlistIndustries = `-- name: WatchlistIndustries :many
+SELECT w.credit_code, w.company_name, i.section_code,
+       (CASE WHEN i.level = 'division' THEN i.code ELSE '' END)::text AS division,
+       i.name AS industry_name
+FROM arbsync.watchlist w
+JOIN arbsync.industries i ON i.code = w.industry_code
+WHERE w.credit_code = ANY($1::text[])
+`
+
+type WatchlistIndustriesRow struct {
+	CreditCode   string
+	CompanyName  string
+	SectionCode  string
+	Division     string
+	IndustryName string
+}
+
+// Company names and industries, for scoring and alert messages.
+func (q *Queries) WatchlistIndustries(ctx context.Context, creditCodes []string) ([]WatchlistIndustriesRow, error) {
+	rows, err := q.db.Query(ctx, watchlistIndustries, creditCodes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []WatchlistIndustriesRow{}
+	for rows.Next() {
+		var i WatchlistIndustriesRow
+		if err := rows.Scan(
+			&i.CreditCode,
+			&i.CompanyName,
+			&i.SectionCode,
+			&i.Division,
+			&i.IndustryName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const watchlistList = `-- name: WatchlistList :many
 SELECT w.credit_code, w.company_name, w.industry_code, w.enabled, w.note, w.checksum_override
 FROM arbsync.watchlist w

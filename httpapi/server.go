@@ -28,7 +28,7 @@ type Options struct {
 	ReadyCacheFor time.Duration
 	Logger        zerolog.Logger
 	// Extra registers more routes (the lookup API) on the mux.
-	Extra func(mux *http.ServeMux)
+	Extra func(mux *Mux)
 }
 
 // Server serves the daemon's HTTP endpoints.
@@ -152,3 +152,6 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	b.Error.Code, b.Error.Message = code, message
 	WriteJSON(w, status, b)
 }
+
+// Mux is the server's router; Options.Extra registers more routes on it.
+type Mux = http.ServeMux

@@ -2,28 +2,96 @@
 # `make run`: the whole system on one machine with no prior setup.
 #   - PostgreSQL: DATABASE_URL if set, else a local cluster in .dev/pg (created once, reused)
 #   - schema migrations
-#   - the daemon, in the foreground (Ctrl-C stops everything)
-# `scripts/run.sh migrate-only` stops after the migrations.
+#   - a development key pair, the upstream simulator (127.0.0.1:8089)
+#   - an alert receiver (127.0.0.1:8090) printing alerts to .dev/alerts.log
+#   - a demo watchlist of 300 companies (imported once), a first sync, thresholds and report
+#   - the daemon, in the foreground (Ctrl-C stops everything but PostgreSQL)
+# `scripts/run.sh migrate-only` stops after the migrations; `sim-only` runs just the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
 DEV_DIR=${DEV_DIR:-.dev}
+SIM_ADDR=${SIM_ADDR:-127.0.0.1:8089}
+SINK_ADDR=${SINK_ADDR:-127.0.0.1:8090}
+DEMO_COMPANIES=${DEMO_COMPANIES:-300}
 mkdir -p "$DEV_DIR"
+bin=bin/arbsync
+
+step() { echo "==> $*"; }
+
+if [[ ! -f "$DEV_DIR/keys/arbsync-private.pem" ]]; then
+  step "development key pair in $DEV_DIR/keys"
+  $bin keygen -out "$DEV_DIR/keys" >/dev/null
+fi
+sim_args=(-listen "$SIM_ADDR" -public-key "$DEV_DIR/keys/arbsync-public.pem" -app-id arbsync-demo
+  -seed 1 -latency 20ms -jitter 10ms -qps 200 -log-format console -log-level warn)
+if [[ "$mode" == "sim-only" ]]; then
+  step "simulator on http://$SIM_ADDR (Ctrl-C to stop)"
+  exec $bin sim "${sim_args[@]}"
+fi
 
 go build -o bin/devpg ./cmd/devpg
 if [[ -z "${DATABASE_URL:-}" ]]; then
-  echo "==> local PostgreSQL in $DEV_DIR/pg (set DATABASE_URL to use your own server)"
+  step "local PostgreSQL in $DEV_DIR/pg (set DATABASE_URL to use your own server)"
   DATABASE_URL=$(bin/devpg start "$DEV_DIR/pg")
   export DATABASE_URL
 else
-  echo "==> using DATABASE_URL from the environment"
+  step "using DATABASE_URL from the environment"
 fi
 
-echo "==> arbsync migrate up"
-bin/arbsync migrate up
+step "arbsync migrate up"
+$bin migrate up
 [[ "$mode" == "migrate-only" ]] && exit 0
 
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+step "simulator on http://$SIM_ADDR"
+$bin sim "${sim_args[@]}" 2>"$DEV_DIR/sim.log" &
+pids+=($!)
+
+[[ -f "$DEV_DIR/webhook-secret" ]] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEV_DIR/webhook-secret"
+step "alert receiver on http://$SINK_ADDR (alerts go to $DEV_DIR/alerts.log)"
+$bin webhook-sink -listen "$SINK_ADDR" -secret-file "$DEV_DIR/webhook-secret" >>"$DEV_DIR/alerts.log" 2>"$DEV_DIR/sink.log" &
+pids+=($!)
+
+export ARBSYNC_UPSTREAM_URL=${ARBSYNC_UPSTREAM_URL:-http://$SIM_ADDR}
+export ARBSYNC_UPSTREAM_APP_ID=${ARBSYNC_UPSTREAM_APP_ID:-arbsync-demo}
+export ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE=${ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE:-$DEV_DIR/keys/arbsync-private.pem}
+export ARBSYNC_UPSTREAM_QPS=${ARBSYNC_UPSTREAM_QPS:-150}
+export ARBSYNC_UPSTREAM_CONCURRENCY=${ARBSYNC_UPSTREAM_CONCURRENCY:-16}
+export ARBSYNC_ALERT_CHANNELS=${ARBSYNC_ALERT_CHANNELS:-demo}
+export ARBSYNC_ALERT_DEMO_KIND=${ARBSYNC_ALERT_DEMO_KIND:-webhook}
+export ARBSYNC_ALERT_DEMO_URL=${ARBSYNC_ALERT_DEMO_URL:-http://$SINK_ADDR/alerts}
+export ARBSYNC_ALERT_DEMO_SECRET_FILE=${ARBSYNC_ALERT_DEMO_SECRET_FILE:-$DEV_DIR/webhook-secret}
+export ARBSYNC_REPORT_DIR=${ARBSYNC_REPORT_DIR:-$DEV_DIR/reports}
 export ARBSYNC_LOG_FORMAT=${ARBSYNC_LOG_FORMAT:-console}
 export ARBSYNC_HTTP_ADDR=${ARBSYNC_HTTP_ADDR:-127.0.0.1:8080}
-echo "==> arbsync run (http://$ARBSYNC_HTTP_ADDR/readyz, /metrics; Ctrl-C to stop)"
-exec bin/arbsync run
+[[ -f "$DEV_DIR/lookup-token" ]] || head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEV_DIR/lookup-token"
+export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-token}
+
+for _ in $(seq 50); do curl -s -o /dev/null "http://$SIM_ADDR/_sim/stats" && break; sleep 0.1; done
+
+if [[ ! -f "$DEV_DIR/demo-imported" ]]; then
+  step "demo watchlist: $DEMO_COMPANIES simulated companies"
+  $bin sim sample -n "$DEMO_COMPANIES" | $bin watchlist import -
+  touch "$DEV_DIR/demo-imported"
+  step "first sync of every company"
+  ARBSYNC_LOG_LEVEL=warn $bin sync
+  step "this week's thresholds and report (in $ARBSYNC_REPORT_DIR)"
+  ARBSYNC_LOG_LEVEL=warn $bin thresholds recompute | tail -n 1
+fi
+
+cat <<MSG
+==> arbsync run — try:
+      curl -s http://$ARBSYNC_HTTP_ADDR/readyz
+      curl -s http://$ARBSYNC_HTTP_ADDR/metrics | grep ^arbsync_
+      psql "$DATABASE_URL" -c 'SELECT company_name, score, level, warning_threshold FROM bi.company_risk ORDER BY score LIMIT 10'
+      tail -f $DEV_DIR/alerts.log
+      open $ARBSYNC_REPORT_DIR/*.html
+    Ctrl-C stops the daemon, the simulator and the receiver (PostgreSQL keeps running; make clean-dev removes it).
+MSG
+$bin run &
+pids+=($!)
+wait "${pids[-1]}"

@@ -78,3 +78,17 @@ func (l *Lookup) Applicable(section, division string) scoring.Thresholds {
 	}
 	return scoring.Thresholds{Warning: out[0], Urgent: out[1]}
 }
+
+// Source names where a company's warning threshold comes from: "division",
+// "section" or "fixed" (the value stored as current_scores.threshold_source).
+func (l *Lookup) Source(section, division string) string {
+	if division != "" {
+		if dv, err := divisionNumber(division); err == nil && l.division[dv].has[0] {
+			return string(LevelDivision)
+		}
+	}
+	if s, err := sectionIndex(section); err == nil && l.section[s].has[0] {
+		return string(LevelSection)
+	}
+	return "fixed"
+}

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/arbsync/arbsync/money"
@@ -102,4 +103,20 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// MarshalJSON encodes the date as "2006-01-02". Without it the embedded
+// time.Time's MarshalJSON would win over MarshalText and print a full
+// RFC 3339 time.
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// UnmarshalJSON decodes "2006-01-02" (null leaves d unchanged).
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("date %s is not a JSON string like \"2006-01-02\"", b)
+	}
+	return d.UnmarshalText(b[1 : len(b)-1])
 }

@@ -24,3 +24,12 @@ FROM arbsync.watchlist w
 WHERE w.credit_code > @after
 ORDER BY w.credit_code
 LIMIT @max_rows;
+
+-- name: WatchlistIndustries :many
+-- Company names and industries, for scoring and alert messages.
+SELECT w.credit_code, w.company_name, i.section_code,
+       (CASE WHEN i.level = 'division' THEN i.code ELSE '' END)::text AS division,
+       i.name AS industry_name
+FROM arbsync.watchlist w
+JOIN arbsync.industries i ON i.code = w.industry_code
+WHERE w.credit_code = ANY(@credit_codes::text[]);

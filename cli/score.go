@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/arbsync/arbsync/assess"
+	"github.com/arbsync/arbsync/config"
+	"github.com/arbsync/arbsync/scoring"
+	"github.com/arbsync/arbsync/uscc"
+)
+
+func runScore(ctx context.Context, args []string, io IO) error {
+	fs := newFlagSet("score", io.Stderr)
+	jsonIn := fs.Bool("json", false, "read one company's cases as JSON on stdin and print the full breakdown (no database)")
+	all := fs.Bool("all", false, "rescore every enabled, synced company")
+	var codes stringList
+	fs.Var(&codes, "code", "rescore only this company (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintln(io.Stderr, `usage: arbsync score -json < company.json
+       arbsync score [-all] [-code CREDIT_CODE]...
+
+With -json, scores the cases given on stdin and prints every component
+(see README "Checking a score by hand"). Otherwise rescores companies in the
+database: those whose score changes today because cases left the window
+(what the daily job does), every company (-all), or the named ones.`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *jsonIn {
+		if *all || len(codes) > 0 || fs.NArg() > 0 {
+			return usagef("-json takes no other arguments")
+		}
+		in, err := scoring.ReadInput(io.Stdin)
+		if err != nil {
+			return usageError{fmt.Sprintf("invalid input: %v", err)}
+		}
+		return scoring.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
+	}
+	for i, c := range codes {
+		codes[i] = uscc.Normalize(c)
+		if !uscc.FormatValid(codes[i]) {
+			return usagef("-code %q: %s", c, uscc.Problem(codes[i]))
+		}
+	}
+	cfg, _, pool, err := setup(ctx, io, config.Need{Database: true})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	a, err := newAssessor(cfg, nil)
+	if err != nil {
+		return err
+	}
+	st, err := a.Rescore(ctx, pool, assess.RescoreOptions{All: *all, Codes: codes})
+	fmt.Fprintf(io.Stdout, "rescore: %d companies scored, %d scores changed, %d alerts raised\n", st.Scored, st.Changed, st.Alerts)
+	return err
+}
+
+// newAssessor builds the scorer from the configuration.
+func newAssessor(cfg config.Config, reg prometheus.Registerer) (*assess.Assessor, error) {
+	a := &assess.Assessor{Fixed: scoring.DefaultThresholds(), Location: cfg.Timezone}
+	if reg != nil {
+		m, err := assess.NewMetrics(reg)
+		if err != nil {
+			return nil, err
+		}
+		a.Metrics = m
+	}
+	return a, nil
+}
+
+// rescoreJob is the daily rescore the daemon schedules.
+func rescoreJob(a *assess.Assessor, pool *pgxpool.Pool) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := a.Rescore(ctx, pool, assess.RescoreOptions{})
+		return err
+	}
+}

@@ -1,0 +1,156 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+
+	"github.com/arbsync/arbsync/db"
+)
+
+// Job is a scheduled piece of work.
+type Job struct {
+	Name     string
+	Schedule string
+	// Exclusive jobs run on one replica at a time, guarded by a lease row in
+	// arbsync.job_runs (not an advisory lock: those break behind
+	// transaction-pooling PgBouncer).
+	Exclusive bool
+	// Lease is how long an exclusive run may hold its lease (default 1h).
+	Lease time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// ErrLeaseHeld means another replica is running an exclusive job.
+var ErrLeaseHeld = errors.New("another replica holds the job's lease")
+
+type jobMetrics struct {
+	runs        *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	lastSuccess *prometheus.GaugeVec
+}
+
+func newJobMetrics(reg prometheus.Registerer) (*jobMetrics, error) {
+	m := &jobMetrics{
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "arbsync_job_runs_total",
+			Help: "Scheduled job runs, by job and outcome (ok, error, skipped).",
+		}, []string{"job", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "arbsync_job_duration_seconds",
+			Help:    "Duration of scheduled job runs.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 3, 10),
+		}, []string{"job"}),
+		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "arbsync_job_last_success_timestamp_seconds",
+			Help: "Unix time of the last successful run of each job on this replica.",
+		}, []string{"job"}),
+	}
+	for _, c := range []prometheus.Collector{m.runs, m.duration, m.lastSuccess} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// runner runs jobs, recording each run in arbsync.job_runs.
+type runner struct {
+	pool    *pgxpool.Pool
+	replica string
+	log     zerolog.Logger
+	metrics *jobMetrics
+}
+
+// run executes one job now and records it.
+func (r *runner) run(ctx context.Context, j Job) error {
+	q := db.New(r.pool)
+	log := r.log.With().Str("job", j.Name).Logger()
+	started := time.Now()
+	if j.Exclusive {
+		lease := j.Lease
+		if lease <= 0 {
+			lease = time.Hour
+		}
+		_, err := q.JobLeaseAcquire(ctx, db.JobLeaseAcquireParams{Job: j.Name, Replica: r.replica, LeaseSeconds: lease.Seconds()})
+		if errors.Is(err, pgx.ErrNoRows) {
+			log.Debug().Msg("job skipped: another replica holds its lease")
+			r.metrics.runs.WithLabelValues(j.Name, "skipped").Inc()
+			return ErrLeaseHeld
+		}
+		if err != nil {
+			return fmt.Errorf("job %s: take lease: %w", j.Name, err)
+		}
+	}
+	log.Debug().Msg("job started")
+	err := j.Run(ctx)
+	outcome := "ok"
+	var msg *string
+	if err != nil {
+		outcome = "error"
+		s := err.Error()
+		msg = &s
+		log.Error().Err(err).Msg("job failed")
+	} else {
+		log.Debug().Dur("took", time.Since(started)).Msg("job finished")
+		r.metrics.lastSuccess.WithLabelValues(j.Name).SetToCurrentTime()
+	}
+	r.metrics.runs.WithLabelValues(j.Name, outcome).Inc()
+	r.metrics.duration.WithLabelValues(j.Name).Observe(time.Since(started).Seconds())
+	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var recErr error
+	if j.Exclusive {
+		recErr = q.JobFinish(recCtx, db.JobFinishParams{Job: j.Name, Replica: r.replica, Outcome: outcome, LastError: msg})
+	} else {
+		recErr = q.JobRecord(recCtx, db.JobRecordParams{Job: j.Name, StartedAt: started, Outcome: outcome, LastError: msg})
+	}
+	if recErr != nil {
+		log.Warn().Err(recErr).Msg("unable to record job run")
+	}
+	return err
+}
+
+// overdue reports whether a job missed a scheduled run since its last
+// success (or never succeeded), so it should run at start.
+func (r *runner) overdue(ctx context.Context, j Job, sched cron.Schedule, now time.Time) (bool, error) {
+	row, err := db.New(r.pool).JobGet(ctx, j.Name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if row.LastSuccessAt == nil {
+		return true, nil
+	}
+	return !sched.Next(*row.LastSuccessAt).After(now), nil
+}
+
+// cronLogger adapts zerolog to cron.Logger.
+type cronLogger struct{ log zerolog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug().Fields(kv).Msg(msg) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error().Err(err).Fields(kv).Msg(msg)
+}
+
+// RunExclusive runs an exclusive job once now, as the CLI does for
+// `thresholds recompute`: it takes the job's lease (ErrLeaseHeld if another
+// replica holds it) and records the run in arbsync.job_runs.
+func RunExclusive(ctx context.Context, pool *pgxpool.Pool, replica string, log zerolog.Logger, j Job) error {
+	m, err := newJobMetrics(prometheus.NewRegistry())
+	if err != nil {
+		return err
+	}
+	r := &runner{pool: pool, replica: replica, log: log, metrics: m}
+	return r.run(ctx, j)
+}

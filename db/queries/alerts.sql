@@ -1,0 +1,71 @@
+-- name: AlertsAppend :execrows
+-- Writes alerts to the outbox; a dedup key already present is skipped.
+INSERT INTO arbsync.alerts (dedup_key, credit_code, score_id, level, previous_level, score, threshold, message)
+SELECT u.dedup_key, u.credit_code, nullif(u.score_id, 0), u.level, u.previous_level,
+       u.score::numeric / 100, u.threshold::numeric / 100, u.message
+FROM (
+    SELECT
+        unnest(@dedup_keys::text[]) AS dedup_key,
+        unnest(@credit_codes::text[]) AS credit_code,
+        unnest(@score_ids::bigint[]) AS score_id,
+        unnest(@levels::text[]) AS level,
+        unnest(@previous_levels::text[]) AS previous_level,
+        unnest(@scores::bigint[]) AS score,
+        unnest(@thresholds::bigint[]) AS threshold,
+        unnest(@messages::jsonb[]) AS message
+) AS u
+ON CONFLICT (dedup_key) DO NOTHING;
+
+-- name: AlertsNotify :exec
+-- Wakes the delivery worker when the transaction commits.
+SELECT pg_notify('arbsync_alerts', '');
+
+-- name: DeliveriesFanOut :execrows
+-- Creates a pending delivery of every recent alert of the given levels to a
+-- channel. Alerts older than max_age are not fanned out, so a channel added
+-- later does not receive the whole history.
+INSERT INTO arbsync.alert_deliveries (alert_id, channel)
+SELECT a.id, @channel::text
+FROM arbsync.alerts a
+WHERE a.level = ANY(@levels::text[])
+  AND a.created_at > now() - make_interval(secs => @max_age_seconds::float8)
+  AND NOT EXISTS (SELECT FROM arbsync.alert_deliveries d WHERE d.alert_id = a.id AND d.channel = @channel::text)
+ON CONFLICT (alert_id, channel) DO NOTHING;
+
+-- name: DeliveriesClaim :many
+WITH due AS (
+    SELECT d.id
+    FROM arbsync.alert_deliveries d
+    WHERE d.status = 'pending'
+      AND d.next_attempt_at <= now()
+      AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND d.channel = ANY(@channels::text[])
+    ORDER BY d.next_attempt_at
+    LIMIT @max_rows
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE arbsync.alert_deliveries d
+SET leased_by = @replica::text, lease_until = now() + make_interval(secs => @lease_seconds::float8)
+FROM due, arbsync.alerts a
+WHERE d.id = due.id AND a.id = d.alert_id
+RETURNING d.id, d.alert_id, d.channel, d.attempts, a.message;
+
+-- name: DeliveryRecord :exec
+-- Records one attempt and the delivery's new state.
+WITH attempt AS (
+    INSERT INTO arbsync.alert_delivery_attempts (delivery_id, attempt, started_at, outcome, error)
+    VALUES (@id::bigint, @attempt::int, @started_at::timestamptz, @outcome::text, sqlc.narg('error'))
+)
+UPDATE arbsync.alert_deliveries ad
+SET attempts = @attempt::int,
+    status = @status::text,
+    last_attempt_at = @started_at::timestamptz,
+    next_attempt_at = @next_attempt_at,
+    sent_at = CASE WHEN @status::text = 'sent' THEN now() ELSE ad.sent_at END,
+    last_error = sqlc.narg('error'),
+    leased_by = NULL,
+    lease_until = NULL
+WHERE ad.id = @id::bigint;
+
+-- name: DeliveriesPending :one
+SELECT count(*) FROM arbsync.alert_deliveries WHERE status = 'pending';

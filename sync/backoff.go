@@ -1,0 +1,80 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/arbsync/arbsync/upstream"
+)
+
+// Statuses of arbsync.sync_state.status.
+const (
+	StatusOK        = "ok"
+	StatusNotFound  = "not_found"
+	StatusForbidden = "forbidden"
+	StatusFailing   = "failing"
+)
+
+// ErrorKind names an error's class as stored in sync_state.last_error_code
+// and counted in sync_runs.errors_by_type: an upstream kind, or "store" for a
+// company the database refused, or "cancelled".
+func ErrorKind(err error) string {
+	var ue *upstream.Error
+	switch {
+	case errors.As(err, &ue):
+		return string(ue.Kind)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "cancelled"
+	default:
+		return "store"
+	}
+}
+
+// Backoff decides when a failed company is tried again.
+type Backoff struct {
+	Base time.Duration // first retry delay (default 2m)
+	Cap  time.Duration // longest delay (default 6h)
+	// Forbidden is the delay after a permission or quota error (default 1h).
+	Forbidden time.Duration
+	// Jitter returns a number in [0,1); nil uses math/rand/v2.
+	Jitter func() float64
+}
+
+// After returns the status to record and the next attempt time for the
+// failures-th consecutive failure. not_found parks the company (infinity)
+// until an admin edits its watchlist row.
+func (b Backoff) After(err error, failures int, now time.Time) (string, time.Time) {
+	base, ceil, forbidden := b.Base, b.Cap, b.Forbidden
+	if base <= 0 {
+		base = 2 * time.Minute
+	}
+	if ceil <= 0 {
+		ceil = 6 * time.Hour
+	}
+	if forbidden <= 0 {
+		forbidden = time.Hour
+	}
+	jitter := b.Jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	var ue *upstream.Error
+	if errors.As(err, &ue) {
+		switch ue.Kind {
+		case upstream.KindNotFound:
+			return StatusNotFound, now // stored as 'infinity' by the query
+		case upstream.KindPermission, upstream.KindQuota:
+			return StatusForbidden, now.Add(forbidden)
+		}
+	}
+	d := base
+	for i := 1; i < failures && d < ceil; i++ {
+		d *= 2
+	}
+	d = min(d, ceil)
+	// ±20% jitter spreads retries of companies that failed together.
+	d = time.Duration(float64(d) * (0.8 + 0.4*jitter()))
+	return StatusFailing, now.Add(d)
+}
