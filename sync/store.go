@@ -61,7 +61,7 @@ type Change struct {
 	CompanyName string
 	// Cases is every current (not removed) case of the company: the
 	// complete fetch that was just stored.
-	Cases                     []upstream.Case
+	Cases                      []upstream.Case
 	Inserted, Updated, Removed int
 }
 
@@ -71,10 +71,10 @@ type ChangeHook func(ctx context.Context, tx pgx.Tx, changes []Change) error
 
 // Counts are what a write did.
 type Counts struct {
-	Succeeded, Failed, Changed  int
-	Inserted, Updated, Removed  int
-	LeaseLost                   int
-	ErrorsByKind                map[string]int
+	Succeeded, Failed, Changed int
+	Inserted, Updated, Removed int
+	LeaseLost                  int
+	ErrorsByKind               map[string]int
 }
 
 func (c *Counts) add(o Counts) {
