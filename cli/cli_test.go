@@ -46,6 +46,7 @@ func upstreamEnv(t *testing.T) (map[string]string, *sim.Server) {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return map[string]string{
+		"ARBSYNC_REPORT_DIR":                t.TempDir(),
 		"ARBSYNC_UPSTREAM_URL":              srv.URL,
 		"ARBSYNC_UPSTREAM_APP_ID":           "cli-test",
 		"ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE": priv,

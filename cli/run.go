@@ -14,6 +14,7 @@ import (
 	"github.com/arbsync/arbsync/assess"
 	"github.com/arbsync/arbsync/config"
 	"github.com/arbsync/arbsync/daemon"
+	"github.com/arbsync/arbsync/lookup"
 	"github.com/arbsync/arbsync/outbox"
 	casesync "github.com/arbsync/arbsync/sync"
 )
@@ -57,7 +58,20 @@ func runDaemon(ctx context.Context, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(ctx, daemon.Deps{Config: cfg, Log: log, Pool: pool, Registry: reg, Sync: engine, Jobs: jobs, Outbox: worker})
+	deps := daemon.Deps{Config: cfg, Log: log, Pool: pool, Registry: reg, Sync: engine, Jobs: jobs, Outbox: worker}
+	if cfg.LookupToken.IsSet() {
+		h, err := lookup.New(lookup.Options{
+			Pool: pool, Engine: engine, Token: cfg.LookupToken.Reveal(), Registerer: reg,
+			Logger: log.With().Str("component", "lookup").Logger(),
+		})
+		if err != nil {
+			return err
+		}
+		deps.Routes = h.Register
+	} else {
+		log.Info().Msg("ARBSYNC_LOOKUP_TOKEN is not set: the ERP lookup API is off")
+	}
+	d, err := daemon.New(ctx, deps)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func runSync(ctx context.Context, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
-	res, err := engine.RunPass(ctx, casesync.PassOptions{Trigger: "manual", IgnoreSchedule: *all, Codes: codes})
+	res, err := engine.RunPass(ctx, casesync.PassOptions{Trigger: "manual", IgnoreSchedule: *all || len(codes) > 0, Codes: codes})
 	fmt.Fprintf(io.Stdout, "sync run %d: %d companies attempted, %d succeeded (%d changed), %d failed; cases: %d inserted, %d updated, %d removed; %s\n",
 		res.RunID, res.Attempted, res.Succeeded, res.Changed, res.Failed, res.Inserted, res.Updated, res.Removed, res.Duration.Round(1e6))
 	if res.Stopped {

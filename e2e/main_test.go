@@ -81,6 +81,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		"ARBSYNC_SYNC_LEASE=10s",
 		"ARBSYNC_SYNC_BATCH=40",
 		"ARBSYNC_LOG_LEVEL=debug",
+		"ARBSYNC_REPORT_DIR=" + t.TempDir(),
 	}
 	for i := 0; i < o.companies; i++ {
 		code := uscc.Generate(i%34, uint64(7000+i))

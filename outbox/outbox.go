@@ -49,6 +49,9 @@ type Options struct {
 	MaxAge time.Duration
 	// Batch is the number of deliveries claimed at once (default 50).
 	Batch int
+	// Lease is how long a claimed delivery (and the replica's delivery
+	// lease) is held before another run may take it (default 2×Poll + 1m).
+	Lease time.Duration
 }
 
 // Worker delivers the outbox.
@@ -74,6 +77,9 @@ func New(pool *pgxpool.Pool, opts Options, log zerolog.Logger, reg prometheus.Re
 	}
 	if opts.Batch <= 0 {
 		opts.Batch = 50
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 2*opts.Poll + time.Minute
 	}
 	if opts.Backoff.Base == 0 {
 		opts.Backoff = alerts.DefaultBackoff()
@@ -126,7 +132,7 @@ func (w *Worker) Run(ctx context.Context, wake <-chan struct{}) error {
 // holds the delivery lease.
 func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	q := db.New(w.pool)
-	lease := 2*w.opts.Poll + time.Minute
+	lease := w.opts.Lease
 	if _, err := q.JobLeaseAcquire(ctx, db.JobLeaseAcquireParams{Job: "deliver", Replica: w.opts.Replica, LeaseSeconds: lease.Seconds()}); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return 0, nil

@@ -84,9 +84,11 @@ func (e *Engine) Store() *Store { return e.store }
 // PassOptions select what a pass syncs.
 type PassOptions struct {
 	Trigger string // schedule | notify | manual | lookup
-	// IgnoreSchedule syncs every enabled company once, due or not (--all).
+	// IgnoreSchedule syncs every selected enabled company once, due or not
+	// (--all, --code, a lookup's refresh). A company parked as not_found is
+	// retried only when named in Codes.
 	IgnoreSchedule bool
-	// Codes limits the pass to these companies, due or not.
+	// Codes limits the pass to these companies.
 	Codes []string
 }
 
@@ -166,18 +168,20 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 	go func() { // claimer
 		defer close(jobs)
 		for ctx.Err() == nil && !stopped.Load() {
-			rows, err := q.SyncStateClaim(ctx, db.SyncStateClaimParams{
+			// The claim is not cancellable: a claim that commits while its
+			// caller gives up would leave leases nobody releases.
+			claimCtx, cancelClaim := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			rows, err := q.SyncStateClaim(claimCtx, db.SyncStateClaimParams{
 				Replica:        e.opts.Replica,
 				LeaseSeconds:   e.opts.Lease.Seconds(),
-				IgnoreSchedule: p.IgnoreSchedule || len(p.Codes) > 0,
+				IgnoreSchedule: p.IgnoreSchedule,
 				OnlyCodes:      p.Codes,
 				PassStarted:    run.StartedAt,
 				MaxRows:        int32(e.opts.ClaimBatch),
 			})
+			cancelClaim()
 			if err != nil {
-				if ctx.Err() == nil {
-					claimErr = fmt.Errorf("claim due companies: %w", err)
-				}
+				claimErr = fmt.Errorf("claim due companies: %w", err)
 				return
 			}
 			if len(rows) == 0 {
@@ -186,6 +190,10 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 			attempted.Add(int64(len(rows)))
 			for i, r := range rows {
 				c := claim{code: r.CreditCode, lastHash: r.LastContentHash, failures: r.ConsecutiveFailures}
+				if ctx.Err() != nil || stopped.Load() {
+					e.releaseAll(rows[i:], results)
+					return
+				}
 				select {
 				case jobs <- c:
 				case <-ctx.Done():
