@@ -1,6 +1,8 @@
 package alerts
 
 import (
+	"github.com/arbsync/arbsync/secret"
+
 	"net/url"
 	"slices"
 	"strings"
@@ -72,9 +74,9 @@ func (s scrubber) with(more ...string) scrubber {
 // clean replaces every secret in text, longest first, and bounds its length.
 func (s scrubber) clean(text string) string {
 	sorted := slices.SortedFunc(slices.Values(s), func(a, b string) int { return len(b) - len(a) })
-	for _, secret := range sorted {
-		if secret != "" {
-			text = strings.ReplaceAll(text, secret, redacted)
+	for _, v := range sorted {
+		if v != "" {
+			text = strings.ReplaceAll(text, v, secret.Redacted)
 		}
 	}
 	return truncateUTF8(clean(text), 300)

@@ -97,9 +97,10 @@ type PassResult struct {
 	RunID     int64
 	Attempted int
 	Counts
-	Released int  // leases given back untouched (shutdown)
-	Stopped  bool // a permission error stopped the pass
-	Duration time.Duration
+	Released      int  // leases given back untouched (shutdown)
+	UpstreamCalls int  // HTTP requests sent, pages and retries included
+	Stopped       bool // a permission error stopped the pass
+	Duration      time.Duration
 }
 
 // Outcome is the sync_runs.outcome of the pass.
@@ -146,7 +147,8 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 
 	// Fetches outlive ctx by the grace period; writes of finished work are
 	// never cut short by cancellation.
-	fetchCtx, cancelFetch := context.WithCancel(context.WithoutCancel(ctx))
+	var calls atomic.Int64
+	fetchCtx, cancelFetch := context.WithCancel(upstream.WithCallCounter(context.WithoutCancel(ctx), &calls))
 	defer cancelFetch()
 	stopGrace := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(e.opts.Grace, cancelFetch)
@@ -242,6 +244,7 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 	res.Attempted = int(attempted.Load())
 	res.Stopped = stopped.Load()
 	res.Duration = time.Since(start)
+	res.UpstreamCalls = int(calls.Load())
 	if claimErr != nil && writeErr == nil {
 		writeErr = claimErr
 	}
@@ -261,7 +264,7 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 		CasesInserted:      int32(res.Inserted),
 		CasesUpdated:       int32(res.Updated),
 		CasesRemoved:       int32(res.Removed),
-		UpstreamCalls:      int32(res.Succeeded + res.Failed),
+		UpstreamCalls:      int32(calls.Load()),
 		ErrorsByType:       errorsJSON,
 		Outcome:            &outcome,
 	}); err != nil && writeErr == nil {

@@ -31,11 +31,12 @@ func TestFirstPassStoresExactlyTheSimulatorsCases(t *testing.T) {
 	require.Equal(t, total, b.count(t, `SELECT count(*) FROM arbsync.cases`))
 
 	// The run is recorded with its counts, and every company is ok and scheduled.
-	var attempted, inserted int
+	var attempted, inserted, calls int
 	var outcome string
 	require.NoError(t, b.pool.QueryRow(context.Background(),
-		`SELECT companies_attempted, cases_inserted, outcome FROM arbsync.sync_runs WHERE id = $1`, res.RunID).Scan(&attempted, &inserted, &outcome))
+		`SELECT companies_attempted, cases_inserted, upstream_calls, outcome FROM arbsync.sync_runs WHERE id = $1`, res.RunID).Scan(&attempted, &inserted, &calls, &outcome))
 	require.Equal(t, 40, attempted)
+	require.EqualValues(t, b.sim.Stats().Requests, calls, "every request the simulator saw is counted")
 	require.Equal(t, total, inserted)
 	require.Equal(t, "ok", outcome)
 	require.Equal(t, 40, b.count(t, `SELECT count(*) FROM arbsync.sync_state WHERE status = 'ok' AND next_sync_at > now() + interval '23 hours' AND leased_by IS NULL`))

@@ -54,6 +54,7 @@ func (c *Client) exchange(ctx context.Context, prep *prepared) (*page, error) {
 		return nil, fmt.Errorf("build request: %w", err)
 	}
 	start := time.Now()
+	countCall(ctx)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, c.finish(start, c.transportError(ctx, actx, err, 0))

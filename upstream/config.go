@@ -1,6 +1,8 @@
 package upstream
 
 import (
+	"github.com/arbsync/arbsync/secret"
+
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
@@ -248,7 +250,7 @@ func (c Config) String() string {
 	}
 	access := "none"
 	if c.AccessKey != "" {
-		access = redacted
+		access = secret.Redacted
 	}
 	return fmt.Sprintf("upstream.Config{Protocol:%s BaseURL:%s AppID:%s PrivateKey:%s AccessID:%s AccessKey:%s Product:%s QPS:%g Concurrency:%d Timeout:%s PageSize:%d MaxRetries:%d}",
 		c.Protocol, c.BaseURL, c.AppID, key, c.AccessID, access, c.Product, c.QPS, c.Concurrency, c.Timeout, c.PageSize, c.MaxRetries)

@@ -1,18 +1,7 @@
 package upstream
 
-// Secret is a string that must never be printed: String, GoString and the
-// text/JSON encodings all say "[REDACTED]", so a Secret that reaches a log
-// line or an error message by accident leaks nothing. Use string(s) where
-// the value itself is needed.
-type Secret string
+import "github.com/arbsync/arbsync/secret"
 
-const redacted = "[REDACTED]"
-
-// String implements fmt.Stringer.
-func (s Secret) String() string { return redacted }
-
-// GoString implements fmt.GoStringer (%#v).
-func (s Secret) GoString() string { return redacted }
-
-// MarshalText implements encoding.TextMarshaler (JSON, zerolog).
-func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+// Secret is a credential that must never be printed (the tianyuan Access
+// Key); see package secret.
+type Secret = secret.Value
