@@ -57,6 +57,9 @@ func New(opts Options) *Server {
 	if opts.Extra != nil {
 		opts.Extra(mux)
 	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.URL.Path)
+	})
 	s.srv = &http.Server{
 		Addr:              opts.Addr,
 		Handler:           http.MaxBytesHandler(mux, 1<<20),
