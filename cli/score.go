@@ -64,7 +64,8 @@ database: those whose score changes today because cases left the window
 
 // newAssessor builds the scorer from the configuration.
 func newAssessor(cfg config.Config, reg prometheus.Registerer) (*assess.Assessor, error) {
-	a := &assess.Assessor{Fixed: scoring.DefaultThresholds(), Location: cfg.Timezone}
+	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
+	a := &assess.Assessor{Fixed: fixed, Location: cfg.Timezone}
 	if reg != nil {
 		m, err := assess.NewMetrics(reg)
 		if err != nil {

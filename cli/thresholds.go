@@ -60,7 +60,7 @@ func isoWeek(d scoring.Date) string {
 }
 
 func newWeeklyJob(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool) *weekly.Job {
-	return &weekly.Job{Pool: pool, Params: thresholds.DefaultParams(), Location: cfg.Timezone, Log: log.With().Str("component", "thresholds").Logger()}
+	return &weekly.Job{Pool: pool, Params: cfg.Thresholds, Location: cfg.Timezone, Log: log.With().Str("component", "thresholds").Logger()}
 }
 
 func runThresholdsRecompute(ctx context.Context, args []string, io IO) error {

@@ -19,6 +19,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
+
+	"github.com/arbsync/arbsync/scoring"
+	"github.com/arbsync/arbsync/thresholds"
 )
 
 // Config is the validated configuration of every arbsync command.
@@ -44,6 +47,10 @@ type Config struct {
 	ReplicaID     string        // ARBSYNC_REPLICA_ID (default host-pid)
 
 	ReportDir string // ARBSYNC_REPORT_DIR
+
+	// Thresholds are the parameters of the fixed rule and of the weekly
+	// dynamic-threshold method.
+	Thresholds thresholds.Params
 
 	LogLevel  zerolog.Level // ARBSYNC_LOG_LEVEL
 	LogFormat string        // ARBSYNC_LOG_FORMAT: json | console
@@ -111,6 +118,18 @@ func Load(env Env, need Need) (Config, error) {
 		},
 	}
 	c.LogLevel = p.logLevel("ARBSYNC_LOG_LEVEL", zerolog.InfoLevel)
+	def := thresholds.DefaultParams()
+	c.Thresholds = thresholds.Params{
+		FixedWarning: p.points("ARBSYNC_THRESHOLD_WARNING", def.FixedWarning),
+		FixedUrgent:  p.points("ARBSYNC_THRESHOLD_URGENT", def.FixedUrgent),
+		M:            p.intRange("ARBSYNC_THRESHOLDS_SHRINKAGE", def.M, 0, 1_000_000),
+		Bound:        p.points("ARBSYNC_THRESHOLDS_BOUND", def.Bound),
+		MaxStep:      p.points("ARBSYNC_THRESHOLDS_MAX_STEP", def.MaxStep),
+		UrgentGap:    p.points("ARBSYNC_THRESHOLDS_URGENT_GAP", def.UrgentGap),
+	}
+	if err := c.Thresholds.Validate(); err != nil {
+		p.fail("ARBSYNC_THRESHOLD_*", "%v", err)
+	}
 	if c.HTTPAddr == "off" {
 		c.HTTPAddr = ""
 	}
@@ -245,6 +264,19 @@ func (p *parser) intRange(name string, def, lo, hi int) int {
 		return def
 	}
 	return n
+}
+
+func (p *parser) points(name string, def scoring.Points) scoring.Points {
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	pts, err := scoring.ParsePoints(v)
+	if err != nil || pts < 0 || pts > scoring.WholePoints(100) {
+		p.fail(name, "%q is not a number of points from 0 to 100", v)
+		return def
+	}
+	return pts
 }
 
 func (p *parser) float(name string, def, lo, hi float64) float64 {

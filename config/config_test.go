@@ -35,6 +35,8 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, "Asia/Shanghai", c.Timezone.String())
 	require.Equal(t, 15*time.Second, c.Upstream.Timeout)
 	require.Equal(t, "QYGL8271", c.Upstream.Product)
+	require.Equal(t, "60.00", c.Thresholds.FixedWarning.String())
+	require.Equal(t, 30, c.Thresholds.M)
 }
 
 // Each invalid value is rejected with a message naming its variable, and the
@@ -68,6 +70,10 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{map[string]string{"ARBSYNC_UPSTREAM_PROTOCOL": "tianyuan", "ARBSYNC_UPSTREAM_ACCESS_ID": "id", "ARBSYNC_UPSTREAM_ACCESS_KEY": "hunter2-not-hex"}, Need{Upstream: true}, "ARBSYNC_UPSTREAM_ACCESS_KEY: must be 32 hexadecimal"},
 		{map[string]string{"ARBSYNC_LOOKUP_TOKEN": "hunter2-token", "ARBSYNC_LOOKUP_TOKEN_FILE": "/x"}, Need{}, "ARBSYNC_LOOKUP_TOKEN: set either"},
 		{map[string]string{"ARBSYNC_LOOKUP_TOKEN_FILE": "/no/such/file"}, Need{}, "ARBSYNC_LOOKUP_TOKEN_FILE: cannot read /no/such/file"},
+		{map[string]string{"ARBSYNC_THRESHOLD_WARNING": "sixty"}, Need{}, "ARBSYNC_THRESHOLD_WARNING:"},
+		{map[string]string{"ARBSYNC_THRESHOLD_URGENT": "101"}, Need{}, "ARBSYNC_THRESHOLD_URGENT:"},
+		{map[string]string{"ARBSYNC_THRESHOLD_WARNING": "40", "ARBSYNC_THRESHOLD_URGENT": "45"}, Need{}, "ARBSYNC_THRESHOLD_*: threshold params: fixed urgent 45.00 must be at most"},
+		{map[string]string{"ARBSYNC_THRESHOLDS_SHRINKAGE": "-3"}, Need{}, "ARBSYNC_THRESHOLDS_SHRINKAGE:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantVar, func(t *testing.T) {
