@@ -71,7 +71,8 @@ export ARBSYNC_HTTP_ADDR=${ARBSYNC_HTTP_ADDR:-127.0.0.1:8080}
 [[ -f "$DEV_DIR/lookup-token" ]] || head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEV_DIR/lookup-token"
 export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-token}
 
-for _ in $(seq 50); do curl -s -o /dev/null "http://$SIM_ADDR/_sim/stats" && break; sleep 0.1; done
+# wait for the simulator to listen (bash's /dev/tcp: no curl needed)
+for _ in $(seq 100); do (echo >"/dev/tcp/${SIM_ADDR%:*}/${SIM_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
 
 if [[ ! -f "$DEV_DIR/demo-imported" ]]; then
   step "demo watchlist: $DEMO_COMPANIES simulated companies"
