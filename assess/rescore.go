@@ -54,14 +54,19 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 	var total Stats
 	after := ""
 	for {
-		codes, err := q.RescoreCandidates(ctx, db.RescoreCandidatesParams{
+		page, err := q.RescoreCandidates(ctx, db.RescoreCandidatesParams{
 			After: after, AllCompanies: opts.All, AsOf: opts.AsOf.Time(), OnlyCodes: opts.Codes, MaxRows: int32(opts.Batch),
 		})
 		if err != nil {
 			return total, fmt.Errorf("rescore: list companies: %w", err)
 		}
-		if len(codes) == 0 {
+		if len(page) == 0 {
 			break
+		}
+		after = page[len(page)-1].CreditCode
+		codes := db.DueCodes(page)
+		if len(codes) == 0 {
+			continue
 		}
 		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 			companies, err := loadCompanies(ctx, db.New(tx), codes)
@@ -77,9 +82,8 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 			return nil
 		})
 		if err != nil {
-			return total, fmt.Errorf("rescore after %q: %w", after, err)
+			return total, fmt.Errorf("rescore up to %q: %w", after, err)
 		}
-		after = codes[len(codes)-1]
 	}
 	return total, a.RefreshDistribution(ctx, pool)
 }

@@ -135,47 +135,60 @@ func (q *Queries) CurrentScoresSetNextChange(ctx context.Context, arg CurrentSco
 }
 
 const rescoreCandidates = `-- name: RescoreCandidates :many
-SELECT s.credit_code
-FROM arbsync.sync_state s
-JOIN arbsync.watchlist w ON w.credit_code = s.credit_code AND w.enabled
-LEFT JOIN arbsync.current_scores c ON c.credit_code = s.credit_code
-WHERE s.last_success_at IS NOT NULL
-  AND s.credit_code > $1::text
-  AND ($2::boolean OR c.credit_code IS NULL OR c.next_change_on <= $3::date)
-  AND (coalesce(cardinality($4::text[]), 0) = 0 OR s.credit_code = ANY($4::text[]))
-ORDER BY s.credit_code
-LIMIT $5
+SELECT p.credit_code,
+       (coalesce(w.enabled, false)
+        AND s.last_success_at IS NOT NULL
+        AND ($1::boolean OR c.credit_code IS NULL OR c.next_change_on <= $2::date)
+        AND (coalesce(cardinality($3::text[]), 0) = 0 OR p.credit_code = ANY($3::text[]))
+       )::boolean AS due
+FROM (
+    SELECT credit_code FROM arbsync.sync_state
+    WHERE credit_code > $4::text
+    ORDER BY credit_code
+    LIMIT $5
+) AS p
+JOIN arbsync.sync_state s ON s.credit_code = p.credit_code
+LEFT JOIN arbsync.watchlist w ON w.credit_code = p.credit_code
+LEFT JOIN arbsync.current_scores c ON c.credit_code = p.credit_code
+ORDER BY p.credit_code
 `
 
 type RescoreCandidatesParams struct {
-	After        string
 	AllCompanies bool
 	AsOf         time.Time
 	OnlyCodes    []string
+	After        string
 	MaxRows      int32
 }
 
-// A keyset page of enabled, synced companies to rescore: all of them, or
-// those whose score can change by the passage of time by as_of.
-func (q *Queries) RescoreCandidates(ctx context.Context, arg RescoreCandidatesParams) ([]string, error) {
+type RescoreCandidatesRow struct {
+	CreditCode string
+	Due        bool
+}
+
+// A keyset page of companies, in credit-code order, each with whether it is
+// to be rescored: enabled, synced, and (all_companies, or no score yet, or
+// a score that can have changed by as_of). The page is cut from the
+// primary key first, so each page costs the same however large the table.
+func (q *Queries) RescoreCandidates(ctx context.Context, arg RescoreCandidatesParams) ([]RescoreCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, rescoreCandidates,
-		arg.After,
 		arg.AllCompanies,
 		arg.AsOf,
 		arg.OnlyCodes,
+		arg.After,
 		arg.MaxRows,
 	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []string{}
+	items := []RescoreCandidatesRow{}
 	for rows.Next() {
-		var credit_code string
-		if err := rows.Scan(&credit_code); err != nil {
+		var i RescoreCandidatesRow
+		if err := rows.Scan(&i.CreditCode, &i.Due); err != nil {
 			return nil, err
 		}
-		items = append(items, credit_code)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -68,12 +68,17 @@ func (j *Job) Backtest(ctx context.Context, o BacktestOptions) (BacktestReport, 
 	q := db.New(j.Pool)
 	after := ""
 	for {
-		codes, err := q.RescoreCandidates(ctx, db.RescoreCandidatesParams{After: after, AllCompanies: true, AsOf: o.Today.Time(), MaxRows: 2000})
+		page, err := q.RescoreCandidates(ctx, db.RescoreCandidatesParams{After: after, AllCompanies: true, AsOf: o.Today.Time(), MaxRows: 2000})
 		if err != nil {
 			return rep, fmt.Errorf("backtest: list companies: %w", err)
 		}
-		if len(codes) == 0 {
+		if len(page) == 0 {
 			break
+		}
+		after = page[len(page)-1].CreditCode
+		codes := db.DueCodes(page)
+		if len(codes) == 0 {
+			continue
 		}
 		info, err := q.WatchlistIndustries(ctx, codes)
 		if err != nil {
@@ -111,7 +116,6 @@ func (j *Job) Backtest(ctx context.Context, o BacktestOptions) (BacktestReport, 
 				perWeek[i] = append(perWeek[i], obs{score: scoring.Score(cs, w, scoring.DefaultThresholds()).Score, got: got})
 			}
 		}
-		after = codes[len(codes)-1]
 	}
 	rep.Companies = len(places)
 	p := j.params()

@@ -91,18 +91,26 @@ JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
 GROUP BY 1 ORDER BY 1;
 
 -- name: RescoreCandidates :many
--- A keyset page of enabled, synced companies to rescore: all of them, or
--- those whose score can change by the passage of time by as_of.
-SELECT s.credit_code
-FROM arbsync.sync_state s
-JOIN arbsync.watchlist w ON w.credit_code = s.credit_code AND w.enabled
-LEFT JOIN arbsync.current_scores c ON c.credit_code = s.credit_code
-WHERE s.last_success_at IS NOT NULL
-  AND s.credit_code > @after::text
-  AND (@all_companies::boolean OR c.credit_code IS NULL OR c.next_change_on <= @as_of::date)
-  AND (coalesce(cardinality(@only_codes::text[]), 0) = 0 OR s.credit_code = ANY(@only_codes::text[]))
-ORDER BY s.credit_code
-LIMIT @max_rows;
+-- A keyset page of companies, in credit-code order, each with whether it is
+-- to be rescored: enabled, synced, and (all_companies, or no score yet, or
+-- a score that can have changed by as_of). The page is cut from the
+-- primary key first, so each page costs the same however large the table.
+SELECT p.credit_code,
+       (coalesce(w.enabled, false)
+        AND s.last_success_at IS NOT NULL
+        AND (@all_companies::boolean OR c.credit_code IS NULL OR c.next_change_on <= @as_of::date)
+        AND (coalesce(cardinality(@only_codes::text[]), 0) = 0 OR p.credit_code = ANY(@only_codes::text[]))
+       )::boolean AS due
+FROM (
+    SELECT credit_code FROM arbsync.sync_state
+    WHERE credit_code > @after::text
+    ORDER BY credit_code
+    LIMIT @max_rows
+) AS p
+JOIN arbsync.sync_state s ON s.credit_code = p.credit_code
+LEFT JOIN arbsync.watchlist w ON w.credit_code = p.credit_code
+LEFT JOIN arbsync.current_scores c ON c.credit_code = p.credit_code
+ORDER BY p.credit_code;
 
 -- name: CasesForScoring :many
 SELECT credit_code, filing_date, (claim_amount * 100)::bigint AS claim_fen, result, execution_status, title
