@@ -110,20 +110,17 @@ var ErrSchemaNotCurrent = errors.New("database schema is not current: run `arbsy
 
 // CheckCurrent returns ErrSchemaNotCurrent (wrapped with the versions) when
 // migrations are pending, and an error when the database is ahead of this
-// binary.
+// binary. It only reads: it never takes the migration lock, so a daemon
+// killed during the check (it runs at start and on every /readyz) leaves no
+// lock behind for the next start to wait on.
 func (m *Migrator) CheckCurrent(ctx context.Context) error {
 	pending, err := m.provider.HasPending(ctx)
 	if err != nil {
 		return wrapMigrate(err)
 	}
-	cur, err := m.provider.GetDBVersion(ctx)
+	cur, want, err := m.provider.GetVersions(ctx)
 	if err != nil {
 		return wrapMigrate(err)
-	}
-	srcs := m.provider.ListSources()
-	want := int64(0)
-	if len(srcs) > 0 {
-		want = srcs[len(srcs)-1].Version
 	}
 	if pending {
 		return fmt.Errorf("%w (database at version %d, this binary needs %d)", ErrSchemaNotCurrent, cur, want)

@@ -200,7 +200,7 @@ func (q *Queries) SyncStateLockOwned(ctx context.Context, arg SyncStateLockOwned
 
 const syncStateRelease = `-- name: SyncStateRelease :exec
 UPDATE arbsync.sync_state
-SET leased_by = NULL, lease_until = NULL, last_attempt_at = NULL
+SET leased_by = NULL, lease_until = NULL
 WHERE credit_code = ANY($1::text[]) AND leased_by = $2::text
 `
 
@@ -209,7 +209,9 @@ type SyncStateReleaseParams struct {
 	Replica     string
 }
 
-// Gives back leases without recording an attempt (shutdown, stopped pass).
+// Gives back leases untouched (shutdown, stopped pass, failed write). The
+// company stays due; last_attempt_at keeps the claim time, so the pass that
+// released it does not claim it again, and the next pass does.
 func (q *Queries) SyncStateRelease(ctx context.Context, arg SyncStateReleaseParams) error {
 	_, err := q.db.Exec(ctx, syncStateRelease, arg.CreditCodes, arg.Replica)
 	return err

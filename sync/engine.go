@@ -239,10 +239,10 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	res, writeErr := e.writeAll(ctx, results, log)
+	res, writeErr := e.writeAll(ctx, results, log, stop)
 	res.RunID = run.ID
 	res.Attempted = int(attempted.Load())
-	res.Stopped = stopped.Load()
+	res.Stopped = stopped.Load() && writeErr == nil // a write error stops the pass too, reported as the error
 	res.Duration = time.Since(start)
 	res.UpstreamCalls = int(calls.Load())
 	if claimErr != nil && writeErr == nil {
@@ -298,7 +298,7 @@ func (e *Engine) releaseAll(rows []db.SyncStateClaimRow, results chan<- outcome)
 
 // writeAll drains results into write batches. Batches form naturally: the
 // writer takes what has arrived while it wrote the previous batch.
-func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger) (PassResult, error) {
+func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger, stop func()) (PassResult, error) {
 	var res PassResult
 	var firstErr error
 	writeCtx := context.WithoutCancel(ctx)
@@ -344,9 +344,19 @@ func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerol
 		counts, err := e.store.Write(wctx, ok, failed)
 		cancel()
 		if err != nil {
-			log.Error().Err(err).Int("companies", len(ok)+len(failed)).Msg("unable to store batch; leases will expire and the companies be retried")
+			log.Error().Err(err).Int("companies", len(ok)+len(failed)).Msg("unable to store batch: stopping the pass; its companies are retried on the next one")
 			if firstErr == nil {
 				firstErr = err
+				// The database is failing: fetch no more (that would spend
+				// the vendor quota for nothing) and end the pass.
+				stop()
+			}
+			// The batch's companies were not written: give their leases back.
+			for _, f := range ok {
+				release = append(release, f.CreditCode)
+			}
+			for _, f := range failed {
+				release = append(release, f.CreditCode)
 			}
 		}
 		res.add(counts)

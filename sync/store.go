@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -124,7 +126,12 @@ func (s *Store) Write(ctx context.Context, ok []Fetched, failed []Failure) (Coun
 	for _, f := range ok {
 		c, err := s.writeTx(ctx, []Fetched{f}, nil)
 		if err != nil {
-			if ctx.Err() != nil {
+			// Only the server refusing this company's data (a constraint,
+			// a bad value) marks it failing; a lost connection or a server
+			// restart is the database's fault, not the company's: give up
+			// and let the caller release the leases.
+			var pgErr *pgconn.PgError
+			if ctx.Err() != nil || !errors.As(err, &pgErr) || isTransient(pgErr) {
 				return total, err
 			}
 			c, err = s.writeTx(ctx, nil, []Failure{{CreditCode: f.CreditCode, Err: fmt.Errorf("store: %w", err)}})
@@ -314,6 +321,16 @@ func (s *Store) writeFailures(ctx context.Context, q *db.Queries, failed []Failu
 		return fmt.Errorf("record failures: %w", err)
 	}
 	return nil
+}
+
+// isTransient reports server errors that say nothing about the data:
+// connection and resource problems, shutdowns, serialization failures.
+func isTransient(e *pgconn.PgError) bool {
+	switch e.Code[:2] {
+	case "08", "40", "53", "57", "58", "XX":
+		return true
+	}
+	return false
 }
 
 func truncate(s string, n int) string {

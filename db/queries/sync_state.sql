@@ -76,9 +76,11 @@ FROM (SELECT
 WHERE s.credit_code = u.credit_code AND s.leased_by = @replica::text;
 
 -- name: SyncStateRelease :exec
--- Gives back leases without recording an attempt (shutdown, stopped pass).
+-- Gives back leases untouched (shutdown, stopped pass, failed write). The
+-- company stays due; last_attempt_at keeps the claim time, so the pass that
+-- released it does not claim it again, and the next pass does.
 UPDATE arbsync.sync_state
-SET leased_by = NULL, lease_until = NULL, last_attempt_at = NULL
+SET leased_by = NULL, lease_until = NULL
 WHERE credit_code = ANY(@credit_codes::text[]) AND leased_by = @replica::text;
 
 -- name: SyncStateBacklog :one
