@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
@@ -28,7 +30,7 @@ func newUpstream(cfg config.Config, log zerolog.Logger, reg prometheus.Registere
 	if u.Protocol == upstream.ProtocolSigned {
 		key, err := upstream.LoadPrivateKey(u.PrivateKeyFile)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE: %w", err)
 		}
 		uc.PrivateKey = key
 	}

@@ -104,7 +104,7 @@ func (dm *Daemon) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("job %s: schedule %q: %w", j.Name, j.Schedule, err)
 		}
-		job := c.Schedule(sched, cron.FuncJob(func() { _ = dm.runner.run(ctx, j) }))
+		c.Schedule(sched, cron.FuncJob(func() { _ = dm.runner.run(ctx, j) }))
 		// Catch up runs missed while no daemon was running.
 		overdue, err := dm.runner.overdue(ctx, j, sched, time.Now().In(cfg.Timezone))
 		if err != nil {
@@ -112,9 +112,8 @@ func (dm *Daemon) Run(ctx context.Context) error {
 		}
 		if overdue {
 			log.Info().Str("job", j.Name).Msg("job missed a scheduled run: running it now")
-			entry := c.Entry(job)
 			g.Go(func() error {
-				entry.WrappedJob.Run()
+				dm.catchUp(gctx, j, sched)
 				return nil
 			})
 		}
@@ -152,6 +151,31 @@ func (dm *Daemon) Run(ctx context.Context) error {
 	}
 	log.Info().Msg("arbsync daemon stopped")
 	return err
+}
+
+// catchUpRetry is how often a missed exclusive job whose lease another
+// (perhaps dead) replica holds is tried again.
+const catchUpRetry = 30 * time.Second
+
+// catchUp runs a job that missed its schedule. If another replica holds its
+// lease (it may be running the job, or have died holding it), it retries
+// until the job has run somewhere or this replica gets the lease.
+func (dm *Daemon) catchUp(ctx context.Context, j Job, sched cron.Schedule) {
+	for {
+		err := dm.runner.run(ctx, j)
+		if !errors.Is(err, ErrLeaseHeld) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(catchUpRetry):
+		}
+		overdue, err := dm.runner.overdue(ctx, j, sched, time.Now().In(dm.d.Config.Timezone))
+		if err == nil && !overdue {
+			return // another replica caught it up
+		}
+	}
 }
 
 func (dm *Daemon) ready(ctx context.Context) error {

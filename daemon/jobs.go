@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,10 +69,20 @@ type runner struct {
 	replica string
 	log     zerolog.Logger
 	metrics *jobMetrics
+	running sync.Map // job name → *atomic.Bool: one run of a job at a time in this process
 }
+
+// errRunning means this process is already running the job.
+var errRunning = errors.New("job already running in this process")
 
 // run executes one job now and records it.
 func (r *runner) run(ctx context.Context, j Job) error {
+	flag, _ := r.running.LoadOrStore(j.Name, new(atomic.Bool))
+	if !flag.(*atomic.Bool).CompareAndSwap(false, true) {
+		r.log.Debug().Str("job", j.Name).Msg("job skipped: still running")
+		return errRunning
+	}
+	defer flag.(*atomic.Bool).Store(false)
 	q := db.New(r.pool)
 	log := r.log.With().Str("job", j.Name).Logger()
 	started := time.Now()

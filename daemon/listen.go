@@ -36,9 +36,12 @@ func (l *listener) run(ctx context.Context) error {
 	go l.dispatch(ctx, codes)
 	backoff := time.Second
 	for ctx.Err() == nil {
-		err := l.listenOnce(ctx, codes)
+		listened, err := l.listenOnce(ctx, codes)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if listened {
+			backoff = time.Second // the connection worked: start over
 		}
 		l.log.Warn().Err(err).Dur("retry_in", backoff).Msg("watchlist listener lost its connection")
 		select {
@@ -51,14 +54,16 @@ func (l *listener) run(ctx context.Context) error {
 	return nil
 }
 
-func (l *listener) listenOnce(ctx context.Context, codes chan<- string) error {
+// listenOnce listens until the connection fails; listened reports whether
+// it got as far as listening.
+func (l *listener) listenOnce(ctx context.Context, codes chan<- string) (listened bool, err error) {
 	conn, err := pgx.Connect(ctx, l.dsn)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+WatchlistChannel+"; LISTEN "+outbox.Channel); err != nil {
-		return err
+		return false, err
 	}
 	l.log.Info().Msg("listening for watchlist edits")
 	// Catch edits made while the listener was away: they are due now.
@@ -69,7 +74,7 @@ func (l *listener) listenOnce(ctx context.Context, codes chan<- string) error {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
-			return err
+			return true, err
 		}
 		if n.Channel == outbox.Channel {
 			select {
