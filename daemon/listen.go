@@ -33,7 +33,11 @@ func (l *listener) run(ctx context.Context) error {
 		l.debounce = 300 * time.Millisecond
 	}
 	codes := make(chan string, 1024)
-	go l.dispatch(ctx, codes)
+	dispatched := make(chan struct{})
+	go func() { defer close(dispatched); l.dispatch(ctx, codes) }()
+	// On shutdown, wait for a pass the listener started: it finishes or
+	// releases its companies like any other pass.
+	defer func() { <-dispatched }()
 	backoff := time.Second
 	for ctx.Err() == nil {
 		listened, err := l.listenOnce(ctx, codes)

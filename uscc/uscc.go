@@ -48,7 +48,7 @@ func Problem(s string) string {
 	}
 	want, _ := CheckChar(s[:17])
 	if s[17] != want {
-		return fmt.Sprintf("check character is %q but the first 17 characters require %q", s[17], want)
+		return fmt.Sprintf("check character is '%c' but the first 17 characters require '%c'", s[17], want)
 	}
 	return ""
 }
@@ -57,9 +57,11 @@ func formatProblem(s string) string {
 	if n := len([]rune(s)); n != Length {
 		return fmt.Sprintf("must be 18 characters, got %d", n)
 	}
-	for i, r := range s {
+	for i, r := range []rune(s) {
 		if !strings.ContainsRune(Alphabet, r) {
-			return fmt.Sprintf("character %q at position %d is not allowed (allowed: 0-9 and A-H J-N P-R T U W-Y, upper case; no I, O, Z, S, V)", r, i+1)
+			// Worded exactly as arbsync.uscc_problem: the character as is,
+			// its position counted in characters.
+			return fmt.Sprintf("character '%c' at position %d is not allowed (allowed: 0-9 and A-H J-N P-R T U W-Y, upper case; no I, O, Z, S, V)", r, i+1)
 		}
 	}
 	return ""
