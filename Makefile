@@ -4,7 +4,7 @@ GO ?= go
 DEV_DIR ?= .dev
 BIN := bin/arbsync
 
-.PHONY: help build run test test-go generate check-generate fmt-check vet lint migrate sim bench clean-dev
+.PHONY: help build run test test-go generate check-generate fmt-check vet lint migrate sim bench fuzz clean-dev
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,20 @@ migrate: build ## apply migrations to DATABASE_URL (or the local dev database)
 
 sim: build ## run the upstream simulator on 127.0.0.1:8089 with a dev key pair
 	@scripts/run.sh sim-only
+
+# Fuzz targets as package:Function. `make test` runs their seed corpora;
+# `make fuzz` explores each for FUZZTIME. A failing input is written to the
+# package's testdata/fuzz/ (commit it with the fix: it becomes a seed).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./upstream:FuzzDecodeSigned ./upstream:FuzzDecodeTianyuan ./scoring:FuzzReadInput ./watchlist:FuzzImport ./migrations:FuzzUSCCAgreesWithSQL
+
+fuzz: ## run each fuzz target for FUZZTIME (default 10s) on a throwaway PostgreSQL
+	@echo "==> fuzzing $(words $(FUZZ_TARGETS)) targets for $(FUZZTIME) each"
+	@$(GO) run ./cmd/devpg run -- bash -c 'failed=""; \
+	  for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; echo "--> $$fn ($$pkg)"; \
+	    $(GO) test -run "^$$" -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg || failed="$$failed $$fn"; \
+	  done; \
+	  if [ -n "$$failed" ]; then echo "fuzz failures:$$failed"; exit 1; fi'
 
 bench: ## performance benchmarks (prints a table, writes bench-results.json)
 	@echo "==> make bench"

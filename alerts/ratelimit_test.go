@@ -26,7 +26,7 @@ func sendStorm(t *testing.T, s alerts.Sender, clock *fakeClock, n int) []time.Ti
 		}
 		m := sampleMessage()
 		m.DedupKey = fmt.Sprintf("storm-%d", len(sent))
-		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 250*time.Millisecond) // ample for a loopback request, far below any rate-limit wait
 		err := s.Send(ctx, m)
 		cancel()
 		if err == nil {
