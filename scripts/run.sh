@@ -4,7 +4,7 @@
 #   - schema migrations
 #   - a development key pair, the upstream simulator (127.0.0.1:8089)
 #   - an alert receiver (127.0.0.1:8090) printing alerts to .dev/alerts.log
-#   - a demo watchlist of 300 companies (imported once), a first sync, thresholds and report
+#   - a demo watchlist of 300 companies (once, into an empty watchlist), a first sync, thresholds and report
 #   - the daemon, in the foreground (Ctrl-C stops everything but PostgreSQL)
 # `scripts/run.sh migrate-only` stops after the migrations; `sim-only` runs just the simulator.
 set -euo pipefail
@@ -74,7 +74,8 @@ export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-to
 # wait for the simulator to listen (bash's /dev/tcp: no curl needed)
 for _ in $(seq 100); do (echo >"/dev/tcp/${SIM_ADDR%:*}/${SIM_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
 
-if [[ ! -f "$DEV_DIR/demo-imported" ]]; then
+# The demo watchlist goes only into an empty watchlist: a database of your own keeps its companies.
+if [[ ! -f "$DEV_DIR/demo-imported" && $($bin watchlist export | wc -l) -le 1 ]]; then
   step "demo watchlist: $DEMO_COMPANIES simulated companies"
   $bin sim sample -n "$DEMO_COMPANIES" | $bin watchlist import -
   touch "$DEV_DIR/demo-imported"
