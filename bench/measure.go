@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,6 +37,7 @@ func measure(ctx context.Context, d *database, app string, conns int32, fn func(
 	if err != nil {
 		return phase{}, err
 	}
+	runtime.GC() // setup garbage is not the phase's to collect
 	cpu := startCPU(d.pm)
 	start := time.Now()
 	err = fn(pool)

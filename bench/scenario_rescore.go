@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/arbsync/arbsync/assess"
@@ -75,6 +76,7 @@ func (r *runner) rescoreAll(ctx context.Context, f *bigFixture) (assess.Stats, t
 	}
 	defer pool.Close()
 	checkpoint(ctx, f.db.Pool)
+	runtime.GC()
 	cpu := startCPU(f.db.pm)
 	start := time.Now()
 	st, err := newAssessor().Rescore(ctx, pool, assess.RescoreOptions{All: true})

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -41,6 +42,7 @@ func runWeekly(ctx context.Context, r *runner) ([]Figure, error) {
 	var figs []Figure
 	for _, pass := range []string{"first run of the week", "rerun, nothing changes"} {
 		checkpoint(ctx, f.db.Pool)
+		runtime.GC()
 		cpu := startCPU(f.db.pm)
 		start := time.Now()
 		res, err := job.Run(ctx, week)

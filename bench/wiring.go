@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -172,6 +173,7 @@ func (r *runner) syncAll(ctx context.Context, label, proto string, n int, so sim
 	}
 	checkpoint(ctx, d.Pool)
 	s.ResetStats()
+	runtime.GC()
 	cpu := startCPU(d.pm)
 	start := time.Now()
 	res, err := engine.RunPass(ctx, casesync.PassOptions{Trigger: "manual", IgnoreSchedule: true})
