@@ -28,6 +28,9 @@ func Connect(ctx context.Context, dsn string, opts PoolOptions) (*pgxpool.Pool, 
 		opts.ApplicationName = "arbsync"
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = opts.ApplicationName
+	// JIT costs far more than it saves on arbsync's short, array-driven
+	// queries (measured: ~430 ms of compilation for 21 ms of execution).
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	cfg.HealthCheckPeriod = 15 * time.Second
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -163,7 +163,9 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 	stop := func() { stopOnce.Do(func() { stopped.Store(true); close(stopCh) }) }
 
 	jobs := make(chan claim, e.opts.ClaimBatch)
-	results := make(chan outcome, e.opts.Workers*2)
+	// Room for two write batches, so fetch workers keep going while the
+	// writer commits.
+	results := make(chan outcome, max(e.opts.Workers*2, 2*e.opts.WriteBatch))
 	var claimErr error
 	var attempted atomic.Int64
 

@@ -267,7 +267,11 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 				ch.Removed++
 			}
 		}
-		changes = append(changes, ch)
+		// A forced diff that finds nothing new needs no rescore; a first
+		// sync does (a company without cases still gets its score).
+		if ch.Inserted+ch.Updated+ch.Removed > 0 || f.LastHash == nil {
+			changes = append(changes, ch)
+		}
 		counts.Inserted += ch.Inserted
 		counts.Updated += ch.Updated
 		counts.Removed += ch.Removed
