@@ -54,7 +54,7 @@ type Config struct {
 	// Write path and re-sync.
 	WriteCompanies     int // companies stored through Store.Write (50,000)
 	WriteSeedCompanies int // companies stored the seed's way (5,000)
-	WriteBatch         int // companies per Store.Write call (200, the engine's default)
+	WriteBatch         int // companies per write transaction (200, the engine's default)
 
 	// Rescore and weekly thresholds.
 	RescoreCompanies int  // companies loaded with COPY and rescored (1,000,000)
@@ -152,7 +152,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, string, error) {
 	fs.DurationVar(&c.SignFor, "sign-for", c.SignFor, "signed: how long the machine's pure signing rate is measured")
 	fs.IntVar(&c.WriteCompanies, "write-companies", c.WriteCompanies, "write/resync: companies stored through Store.Write")
 	fs.IntVar(&c.WriteSeedCompanies, "write-seed-companies", c.WriteSeedCompanies, "write: companies stored the seed's way (one transaction per company, one INSERT per case)")
-	fs.IntVar(&c.WriteBatch, "write-batch", c.WriteBatch, "write: companies per Store.Write call")
+	fs.IntVar(&c.WriteBatch, "write-batch", c.WriteBatch, "write: companies per write transaction")
 	fs.IntVar(&c.RescoreCompanies, "rescore-companies", c.RescoreCompanies, "rescore/weekly: companies loaded with COPY")
 	fs.BoolVar(&c.RescoreSteady, "rescore-steady", c.RescoreSteady, "rescore: also time a second Rescore(All) in which nothing changes")
 	fs.StringVar(&syncSizes, "memory-sync-sizes", joinInts(c.MemorySyncSizes), "memory: watchlist sizes synced by the arbsync binary")

@@ -117,17 +117,15 @@ func (r *runner) resync(ctx context.Context, pool *pgxpool.Pool, truthOf map[str
 			}
 			batch = append(batch, casesync.NewFetched(row.CreditCode, last, t.Company))
 		}
-		for i := 0; i < len(batch); i += r.cfg.WriteBatch {
-			c, err := e.Store().Write(ctx, batch[i:min(i+r.cfg.WriteBatch, len(batch))], nil)
-			if err != nil {
-				return st, err
-			}
-			if c.LeaseLost > 0 {
-				return st, fmt.Errorf("re-sync lost %d leases", c.LeaseLost)
-			}
-			st.companies += c.Succeeded
-			st.changed += c.Changed
-			st.cases += c.Inserted + c.Updated + c.Removed
+		c, err := e.WriteFetched(ctx, batch)
+		if err != nil {
+			return st, err
 		}
+		if c.LeaseLost > 0 {
+			return st, fmt.Errorf("re-sync lost %d leases", c.LeaseLost)
+		}
+		st.companies += c.Succeeded
+		st.changed += c.Changed
+		st.cases += c.Inserted + c.Updated + c.Removed
 	}
 }

@@ -73,26 +73,17 @@ func (f *writeFixture) lease(ctx context.Context) error {
 	return err
 }
 
-// storeAll stores fetched through the engine's Store.Write in batches of
-// WriteBatch companies, one batch after another like the engine's single
-// writer.
+// storeAll stores fetched through the engine's own writers
+// (Engine.WriteFetched: WriteBatch companies per transaction, concurrent
+// writers, statistics upkeep), as a pass hands them its fetches.
 func (r *runner) storeAll(ctx context.Context, pool *pgxpool.Pool, fetched []casesync.Fetched, hook bool) (casesync.Counts, error) {
 	e, err := r.newEngine(pool, nil, hook)
 	if err != nil {
 		return casesync.Counts{}, err
 	}
-	var total casesync.Counts
-	for i := 0; i < len(fetched); i += r.cfg.WriteBatch {
-		c, err := e.Store().Write(ctx, fetched[i:min(i+r.cfg.WriteBatch, len(fetched))], nil)
-		if err != nil {
-			return total, err
-		}
-		total.Succeeded += c.Succeeded
-		total.Changed += c.Changed
-		total.Inserted += c.Inserted
-		total.Updated += c.Updated
-		total.Removed += c.Removed
-		total.LeaseLost += c.LeaseLost
+	total, err := e.WriteFetched(ctx, fetched)
+	if err != nil {
+		return total, err
 	}
 	if total.LeaseLost > 0 || total.Succeeded != len(fetched) {
 		return total, fmt.Errorf("store: %d of %d companies stored, %d leases lost", total.Succeeded, len(fetched), total.LeaseLost)

@@ -115,6 +115,7 @@ func (r *runner) newEngine(pool *pgxpool.Pool, f upstream.Fetcher, hook bool) (*
 		ClaimBatch: daemonClaim,
 		Lease:      5 * time.Minute,
 		Workers:    daemonWorkers,
+		WriteBatch: r.cfg.WriteBatch,
 		Grace:      30 * time.Second,
 	}
 	if hook {

@@ -23,6 +23,7 @@ type Options struct {
 	Lease      time.Duration // lease length (5m); must exceed a round's fetch time
 	Workers    int           // concurrent fetches (16); the client's own limits still apply
 	WriteBatch int           // most companies per write transaction (200)
+	Writers    int           // concurrent write transactions (2), each on its own connection
 	Grace      time.Duration // time in-flight fetches get after cancellation (30s)
 	Backoff    Backoff
 	Hook       ChangeHook // scoring and alerts, inside the write transaction
@@ -42,6 +43,9 @@ func (o Options) withDefaults() Options {
 	if o.WriteBatch <= 0 {
 		o.WriteBatch = 200
 	}
+	if o.Writers <= 0 {
+		o.Writers = 2
+	}
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
 	}
@@ -60,6 +64,7 @@ type Engine struct {
 	log     zerolog.Logger
 	metrics *Metrics
 	store   *Store
+	stats   *statsKeeper
 }
 
 // New builds an engine. metrics may be nil (no metrics).
@@ -68,18 +73,37 @@ func New(pool *pgxpool.Pool, fetcher upstream.Fetcher, opts Options, log zerolog
 	if opts.Replica == "" {
 		return nil, errors.New("sync: Options.Replica is required")
 	}
+	log = log.With().Str("component", "sync").Logger()
 	return &Engine{
 		pool:    pool,
 		fetcher: fetcher,
 		opts:    opts,
-		log:     log.With().Str("component", "sync").Logger(),
+		log:     log,
 		metrics: metrics,
 		store:   &Store{Pool: pool, Replica: opts.Replica, Hook: opts.Hook, Backoff: opts.Backoff, Now: opts.Now},
+		stats:   &statsKeeper{pool: pool, log: log, every: 2 * time.Second},
 	}, nil
 }
 
-// Store returns the engine's writer (the write path alone, for benchmarks).
+// Store returns the engine's single-transaction writer.
 func (e *Engine) Store() *Store { return e.store }
+
+// WriteFetched stores complete fetches of companies leased by this
+// engine's replica through the pass's own writers (batching, concurrent
+// write transactions, statistics upkeep): the write path alone, for
+// benchmarks and tools that hold fetches already.
+func (e *Engine) WriteFetched(ctx context.Context, fetched []Fetched) (Counts, error) {
+	results := make(chan outcome, 2*e.opts.WriteBatch)
+	go func() {
+		defer close(results)
+		for i := range fetched {
+			f := &fetched[i]
+			results <- outcome{claim: claim{code: f.CreditCode, lastHash: f.LastHash}, fetched: f}
+		}
+	}()
+	res, err := e.writeAll(ctx, results, e.log, func() {})
+	return res.Counts, err
+}
 
 // PassOptions select what a pass syncs.
 type PassOptions struct {
@@ -298,79 +322,111 @@ func (e *Engine) releaseAll(rows []db.SyncStateClaimRow, results chan<- outcome)
 	}
 }
 
-// writeAll drains results into write batches. Batches form naturally: the
-// writer takes what has arrived while it wrote the previous batch.
+// writeAll drains results into write batches with Options.Writers
+// concurrent writers. Batches form naturally: a writer takes what has
+// arrived while it wrote its previous batch. Writers never share a company
+// (a pass claims each once), so their transactions touch disjoint rows.
 func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger, stop func()) (PassResult, error) {
-	var res PassResult
-	var firstErr error
-	writeCtx := context.WithoutCancel(ctx)
-	for first := range results {
-		batch := []outcome{first}
-	fill:
-		for len(batch) < e.opts.WriteBatch {
-			select {
-			case o, ok := <-results:
-				if !ok {
-					break fill
+	var (
+		mu       gosync.Mutex // guards res and firstErr
+		res      PassResult
+		firstErr error
+		wg       gosync.WaitGroup
+	)
+	failing := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstErr != nil
+	}
+	for range e.opts.Writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for first := range results {
+				counts, released, err := e.writeBatch(ctx, first, results, failing(), log)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					// The database is failing: fetch no more (that would
+					// spend the vendor quota for nothing) and end the pass.
+					stop()
 				}
-				batch = append(batch, o)
-			default:
+				res.add(counts)
+				res.Released += released
+				mu.Unlock()
+				if counts.Inserted+counts.Updated+counts.Changed > 0 {
+					e.stats.afterWrite(context.WithoutCancel(ctx))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return res, firstErr
+}
+
+// writeBatch writes first and whatever else has arrived, up to WriteBatch
+// companies, in one transaction, and gives back the leases of companies it
+// did not write. When the database is already failing it writes nothing and
+// only gives the leases back.
+func (e *Engine) writeBatch(ctx context.Context, first outcome, results <-chan outcome, failing bool, log zerolog.Logger) (Counts, int, error) {
+	writeCtx := context.WithoutCancel(ctx)
+	batch := []outcome{first}
+fill:
+	for len(batch) < e.opts.WriteBatch {
+		select {
+		case o, ok := <-results:
+			if !ok {
 				break fill
 			}
-		}
-		var ok []Fetched
-		var failed []Failure
-		var release []string
-		for _, o := range batch {
-			switch {
-			case o.release:
-				release = append(release, o.claim.code)
-			case o.err != nil:
-				failed = append(failed, Failure{CreditCode: o.claim.code, Err: o.err, ConsecutiveFailures: o.claim.failures})
-				log.Warn().Str("credit_code", o.claim.code).Str("error_kind", ErrorKind(o.err)).Err(o.err).Msg("unable to fetch company")
-			default:
-				ok = append(ok, *o.fetched)
-			}
-		}
-		if firstErr != nil {
-			// The database is failing: give the leases back untouched.
-			for _, f := range ok {
-				release = append(release, f.CreditCode)
-			}
-			for _, f := range failed {
-				release = append(release, f.CreditCode)
-			}
-			ok, failed = nil, nil
-		}
-		wctx, cancel := context.WithTimeout(writeCtx, 2*time.Minute)
-		counts, err := e.store.Write(wctx, ok, failed)
-		cancel()
-		if err != nil {
-			log.Error().Err(err).Int("companies", len(ok)+len(failed)).Msg("unable to store batch: stopping the pass; its companies are retried on the next one")
-			if firstErr == nil {
-				firstErr = err
-				// The database is failing: fetch no more (that would spend
-				// the vendor quota for nothing) and end the pass.
-				stop()
-			}
-			// The batch's companies were not written: give their leases back.
-			for _, f := range ok {
-				release = append(release, f.CreditCode)
-			}
-			for _, f := range failed {
-				release = append(release, f.CreditCode)
-			}
-		}
-		res.add(counts)
-		e.metrics.observeWrite(counts)
-		if len(release) > 0 {
-			rctx, cancel := context.WithTimeout(writeCtx, 30*time.Second)
-			if err := db.New(e.pool).SyncStateRelease(rctx, db.SyncStateReleaseParams{CreditCodes: release, Replica: e.opts.Replica}); err != nil {
-				log.Warn().Err(err).Int("companies", len(release)).Msg("unable to release leases; they will expire")
-			}
-			cancel()
-			res.Released += len(release)
+			batch = append(batch, o)
+		default:
+			break fill
 		}
 	}
-	return res, firstErr
+	var ok []Fetched
+	var failed []Failure
+	var release []string
+	for _, o := range batch {
+		switch {
+		case o.release:
+			release = append(release, o.claim.code)
+		case o.err != nil:
+			failed = append(failed, Failure{CreditCode: o.claim.code, Err: o.err, ConsecutiveFailures: o.claim.failures})
+			log.Warn().Str("credit_code", o.claim.code).Str("error_kind", ErrorKind(o.err)).Err(o.err).Msg("unable to fetch company")
+		default:
+			ok = append(ok, *o.fetched)
+		}
+	}
+	if failing {
+		// The database is failing: give the leases back untouched.
+		for _, f := range ok {
+			release = append(release, f.CreditCode)
+		}
+		for _, f := range failed {
+			release = append(release, f.CreditCode)
+		}
+		ok, failed = nil, nil
+	}
+	wctx, cancel := context.WithTimeout(writeCtx, 2*time.Minute)
+	counts, err := e.store.Write(wctx, ok, failed)
+	cancel()
+	if err != nil {
+		log.Error().Err(err).Int("companies", len(ok)+len(failed)).Msg("unable to store batch: stopping the pass; its companies are retried on the next one")
+		// The batch's companies were not written: give their leases back.
+		for _, f := range ok {
+			release = append(release, f.CreditCode)
+		}
+		for _, f := range failed {
+			release = append(release, f.CreditCode)
+		}
+	}
+	e.metrics.observeWrite(counts)
+	if len(release) > 0 {
+		rctx, cancel := context.WithTimeout(writeCtx, 30*time.Second)
+		if err := db.New(e.pool).SyncStateRelease(rctx, db.SyncStateReleaseParams{CreditCodes: release, Replica: e.opts.Replica}); err != nil {
+			log.Warn().Err(err).Int("companies", len(release)).Msg("unable to release leases; they will expire")
+		}
+		cancel()
+	}
+	return counts, len(release), err
 }
