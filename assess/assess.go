@@ -11,7 +11,6 @@ import (
 	"github.com/arbsync/arbsync/alerts"
 	"github.com/arbsync/arbsync/db"
 	"github.com/arbsync/arbsync/scoring"
-	"github.com/arbsync/arbsync/thresholds"
 	"github.com/arbsync/arbsync/upstream"
 )
 
@@ -36,7 +35,9 @@ func (s *Stats) add(o Stats) {
 
 // Assessor scores companies in the database.
 type Assessor struct {
-	// Fixed are the fixed thresholds, used where no dynamic row applies.
+	// Fixed are the thresholds for an industry without a row in
+	// arbsync.applied_thresholds (the weekly job writes one for every
+	// industry; the migration seeds them).
 	Fixed scoring.Thresholds
 	// Location is the zone of as-of dates (Asia/Shanghai).
 	Location *time.Location
@@ -106,7 +107,7 @@ func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, as
 	for _, r := range infoRows {
 		info[r.CreditCode] = r
 	}
-	lookup, err := a.lookup(ctx, q, asOf)
+	inForce, err := a.inForce(ctx, q)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -123,7 +124,7 @@ func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, as
 		if !ok {
 			continue // deleted from the watchlist meanwhile: its history stays, unscored
 		}
-		th := lookup.Applicable(in.SectionCode, in.Division)
+		th := inForce.of(in.IndustryCode)
 		res := scoring.Score(c.Cases, asOf, th)
 		st.Scored++
 		nextOn := ""
@@ -137,7 +138,7 @@ func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, as
 			continue
 		}
 		result[c.CreditCode] = res
-		appendScore(&app, c.CreditCode, res, lookup.Source(in.SectionCode, in.Division), nextOn)
+		appendScore(&app, c.CreditCode, res, nextOn)
 	}
 	if len(next.CreditCodes) > 0 {
 		if err := q.CurrentScoresSetNextChange(ctx, next); err != nil {
@@ -182,44 +183,46 @@ func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, as
 	return st, nil
 }
 
-func (a *Assessor) lookup(ctx context.Context, q *db.Queries, asOf scoring.Date) (*thresholds.Lookup, error) {
-	fixed := a.Fixed
-	if fixed == (scoring.Thresholds{}) {
-		fixed = scoring.DefaultThresholds()
-	}
-	rows, err := q.ThresholdsLatestWeek(ctx, asOf.Time())
-	if err != nil {
-		return nil, fmt.Errorf("read thresholds: %w", err)
-	}
-	trs := make([]thresholds.Row, len(rows))
-	for i, r := range rows {
-		trs[i] = thresholds.Row{
-			Week:     scoring.DateOf(r.Week),
-			Industry: r.IndustryCode,
-			Level:    thresholds.IndustryLevel(r.IndustryLevel),
-			Severity: thresholds.Severity(r.Severity),
-			Final:    scoring.Points(r.Final),
-		}
-	}
-	l, err := thresholds.NewLookup(trs, fixed)
-	if err != nil {
-		return nil, fmt.Errorf("thresholds: %w", err)
-	}
-	return l, nil
+// thresholdsInForce are the thresholds in force per industry.
+type thresholdsInForce struct {
+	byIndustry map[string]scoring.Thresholds
+	fixed      scoring.Thresholds
 }
 
-// same reports whether the stored current score equals res in score, level,
-// thresholds and every component.
+func (t thresholdsInForce) of(industry string) scoring.Thresholds {
+	if th, ok := t.byIndustry[industry]; ok {
+		return th
+	}
+	return t.fixed
+}
+
+func (a *Assessor) inForce(ctx context.Context, q *db.Queries) (thresholdsInForce, error) {
+	t := thresholdsInForce{fixed: a.Fixed}
+	if t.fixed == (scoring.Thresholds{}) {
+		t.fixed = scoring.DefaultThresholds()
+	}
+	rows, err := q.AppliedThresholds(ctx)
+	if err != nil {
+		return t, fmt.Errorf("read thresholds in force: %w", err)
+	}
+	t.byIndustry = make(map[string]scoring.Thresholds, len(rows))
+	for _, r := range rows {
+		t.byIndustry[r.IndustryCode] = scoring.Thresholds{Warning: scoring.Points(r.WarningThreshold), Urgent: scoring.Points(r.UrgentThreshold)}
+	}
+	return t, nil
+}
+
+// same reports whether the stored current score equals res in score, level
+// and every component.
 func same(p db.CurrentScoresForRow, r scoring.Result) bool {
 	return p.Score == int64(r.Score) && p.Level == string(r.Level) &&
 		p.RecentCases == int32(r.RecentCount) && p.RecentClaimFen == int64(r.RecentClaimTotal) &&
 		p.DecidedCases == int32(r.DecidedCount) && p.LoseCases == int32(r.LoseCount) &&
 		p.PartialCases == int32(r.PartialCount) && p.LoseRate == int64(r.LoseRate) &&
-		p.UnexecutedCases == int32(r.UnexecutedCount) && p.LatestCaseTitle == r.Latest.Title &&
-		p.WarningThreshold == int64(r.Thresholds.Warning) && p.UrgentThreshold == int64(r.Thresholds.Urgent)
+		p.UnexecutedCases == int32(r.UnexecutedCount) && p.LatestCaseTitle == r.Latest.Title
 }
 
-func appendScore(p *db.ScoresAppendParams, code string, r scoring.Result, source, nextOn string) {
+func appendScore(p *db.ScoresAppendParams, code string, r scoring.Result, nextOn string) {
 	p.CreditCodes = append(p.CreditCodes, code)
 	p.AsOfs = append(p.AsOfs, r.AsOf.Time())
 	p.Scores = append(p.Scores, int64(r.Score))
@@ -237,7 +240,6 @@ func appendScore(p *db.ScoresAppendParams, code string, r scoring.Result, source
 	p.UnexecutedDeductions = append(p.UnexecutedDeductions, int64(r.UnexecutedDeduction))
 	p.WarningThresholds = append(p.WarningThresholds, int64(r.Thresholds.Warning))
 	p.UrgentThresholds = append(p.UrgentThresholds, int64(r.Thresholds.Urgent))
-	p.ThresholdSources = append(p.ThresholdSources, source)
 	p.LatestCaseTitles = append(p.LatestCaseTitles, r.Latest.Title)
 	p.NextChangeOns = append(p.NextChangeOns, nextOn)
 }

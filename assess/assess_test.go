@@ -164,3 +164,37 @@ func TestDailyRescoreAgesCasesOut(t *testing.T) {
 	require.Equal(t, "ok", level)
 	require.Equal(t, 2, f.count(t, `SELECT count(*) FROM arbsync.scores`))
 }
+
+// A company is judged against the thresholds in force for its industry
+// (arbsync.applied_thresholds), and the history row records them.
+func TestScoresUseThresholdsInForce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	// One recent settled case: 100 − 20 − 5 = 75, ok under the fixed 60/40.
+	settled := scoring.Case{FilingDate: today.AddDays(-30), Result: scoring.OutcomeSettled, ClaimAmount: money.Yuan(10_000), Title: "和解"}
+	f.apply(t, today, settled)
+	score, level := f.current(t)
+	require.Equal(t, 75.0, score)
+	require.Equal(t, "ok", level)
+
+	// Division 62's thresholds in force rise above its score; the next
+	// scoring judges it a warning against them. Section H (its section)
+	// does not apply to a division with a row of its own.
+	_, err := f.pool.Exec(ctx, `UPDATE arbsync.applied_thresholds SET warning_threshold = 80, urgent_threshold = 70, threshold_source = 'division'
+		WHERE industry_code = '62'`)
+	require.NoError(t, err)
+	_, err = f.pool.Exec(ctx, `UPDATE arbsync.applied_thresholds SET warning_threshold = 99, urgent_threshold = 98, threshold_source = 'section'
+		WHERE industry_code = 'H'`)
+	require.NoError(t, err)
+	st := f.apply(t, today, settled)
+	require.Equal(t, 1, st.Changed, "a new level is a new history row")
+	score, level = f.current(t)
+	require.Equal(t, 75.0, score)
+	require.Equal(t, "warning", level)
+	var warning, urgent float64
+	require.NoError(t, f.pool.QueryRow(ctx, `SELECT warning_threshold::float8, urgent_threshold::float8 FROM arbsync.scores
+		WHERE credit_code = $1 ORDER BY id DESC LIMIT 1`, f.code).Scan(&warning, &urgent))
+	require.Equal(t, [2]float64{80, 70}, [2]float64{warning, urgent})
+	require.Equal(t, 1, st.Alerts, "entering warning raises an alert")
+}

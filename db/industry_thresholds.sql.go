@@ -8,59 +8,108 @@ package db
 import (
 	"context"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const currentScoresRelevel = `-- name: CurrentScoresRelevel :many
-WITH th AS (
-    SELECT industry_code,
-           max(final) FILTER (WHERE severity = 'warning') AS warning,
-           max(final) FILTER (WHERE severity = 'urgent') AS urgent
-    FROM arbsync.industry_thresholds
-    WHERE week = $1::date
-    GROUP BY industry_code
-), applicable AS (
-    SELECT c.credit_code,
-           coalesce(dw.warning, sw.warning, $2::numeric) AS warning,
-           coalesce(dw.urgent, sw.urgent, $3::numeric) AS urgent,
-           CASE WHEN dw.warning IS NOT NULL THEN 'division'
-                WHEN sw.warning IS NOT NULL THEN 'section'
-                ELSE 'fixed' END AS source
-    FROM arbsync.current_scores c
-    JOIN arbsync.watchlist w ON w.credit_code = c.credit_code
-    JOIN arbsync.industries i ON i.code = w.industry_code
-    LEFT JOIN th dw ON dw.industry_code = i.code AND i.level = 'division'
-    LEFT JOIN th sw ON sw.industry_code = i.section_code
-), old AS (
-    SELECT credit_code, level FROM arbsync.current_scores
-), upd AS (
-    UPDATE arbsync.current_scores c
-    SET warning_threshold = a.warning,
-        urgent_threshold = a.urgent,
-        threshold_source = a.source,
-        level = CASE WHEN c.score < a.urgent THEN 'urgent' WHEN c.score < a.warning THEN 'warning' ELSE 'ok' END
-    FROM applicable a
-    WHERE a.credit_code = c.credit_code
-      AND (c.warning_threshold, c.urgent_threshold, c.threshold_source) IS DISTINCT FROM (a.warning, a.urgent, a.source)
-    RETURNING c.credit_code, c.score_id, c.level, (c.score * 100)::bigint AS score,
-              (c.warning_threshold * 100)::bigint AS warning_threshold,
-              (c.urgent_threshold * 100)::bigint AS urgent_threshold,
-              c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen,
-              c.latest_case_title, c.as_of
-)
-SELECT upd.credit_code, upd.score_id, upd.level, old.level AS previous_level, upd.score,
-       upd.warning_threshold, upd.urgent_threshold, upd.recent_cases, upd.recent_claim_fen,
-       upd.latest_case_title, upd.as_of
-FROM upd JOIN old ON old.credit_code = upd.credit_code
-WHERE upd.level IS DISTINCT FROM old.level
+const appliedThresholds = `-- name: AppliedThresholds :many
+SELECT industry_code, (warning_threshold * 100)::bigint AS warning_threshold,
+       (urgent_threshold * 100)::bigint AS urgent_threshold, threshold_source
+FROM arbsync.applied_thresholds
 `
 
-type CurrentScoresRelevelParams struct {
-	Week         time.Time
-	FixedWarning pgtype.Numeric
-	FixedUrgent  pgtype.Numeric
+type AppliedThresholdsRow struct {
+	IndustryCode     string
+	WarningThreshold int64
+	UrgentThreshold  int64
+	ThresholdSource  string
 }
+
+// The thresholds in force, per industry.
+func (q *Queries) AppliedThresholds(ctx context.Context) ([]AppliedThresholdsRow, error) {
+	rows, err := q.db.Query(ctx, appliedThresholds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AppliedThresholdsRow{}
+	for rows.Next() {
+		var i AppliedThresholdsRow
+		if err := rows.Scan(
+			&i.IndustryCode,
+			&i.WarningThreshold,
+			&i.UrgentThreshold,
+			&i.ThresholdSource,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const appliedThresholdsSet = `-- name: AppliedThresholdsSet :execrows
+INSERT INTO arbsync.applied_thresholds AS a (industry_code, warning_threshold, urgent_threshold, threshold_source, week)
+SELECT u.industry_code, u.warning::numeric / 100, u.urgent::numeric / 100, u.source, $1::date
+FROM (
+    SELECT
+        unnest($2::text[]) AS industry_code,
+        unnest($3::bigint[]) AS warning,
+        unnest($4::bigint[]) AS urgent,
+        unnest($5::text[]) AS source
+) AS u
+ON CONFLICT (industry_code) DO UPDATE
+SET warning_threshold = excluded.warning_threshold, urgent_threshold = excluded.urgent_threshold,
+    threshold_source = excluded.threshold_source, week = excluded.week, applied_at = now()
+WHERE (a.warning_threshold, a.urgent_threshold, a.threshold_source, a.week)
+      IS DISTINCT FROM (excluded.warning_threshold, excluded.urgent_threshold, excluded.threshold_source, excluded.week)
+`
+
+type AppliedThresholdsSetParams struct {
+	Week          time.Time
+	IndustryCodes []string
+	Warnings      []int64
+	Urgents       []int64
+	Sources       []string
+}
+
+// Puts a week's applicable thresholds in force, rewriting only industries
+// whose thresholds change.
+func (q *Queries) AppliedThresholdsSet(ctx context.Context, arg AppliedThresholdsSetParams) (int64, error) {
+	result, err := q.db.Exec(ctx, appliedThresholdsSet,
+		arg.Week,
+		arg.IndustryCodes,
+		arg.Warnings,
+		arg.Urgents,
+		arg.Sources,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const currentScoresRelevel = `-- name: CurrentScoresRelevel :many
+WITH judged AS (
+    SELECT c.credit_code, c.level AS previous_level, th.warning_threshold, th.urgent_threshold,
+           CASE WHEN c.score < th.urgent_threshold THEN 'urgent'
+                WHEN c.score < th.warning_threshold THEN 'warning'
+                ELSE 'ok' END AS level
+    FROM arbsync.current_scores c
+    JOIN arbsync.watchlist w ON w.credit_code = c.credit_code
+    JOIN arbsync.applied_thresholds th ON th.industry_code = w.industry_code
+)
+UPDATE arbsync.current_scores c
+SET level = j.level
+FROM judged j
+WHERE j.credit_code = c.credit_code AND j.level <> c.level
+RETURNING c.credit_code, c.score_id, c.level, j.previous_level, (c.score * 100)::bigint AS score,
+          (j.warning_threshold * 100)::bigint AS warning_threshold,
+          (j.urgent_threshold * 100)::bigint AS urgent_threshold,
+          c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen,
+          c.latest_case_title, c.as_of
+`
 
 type CurrentScoresRelevelRow struct {
 	CreditCode       string
@@ -76,11 +125,13 @@ type CurrentScoresRelevelRow struct {
 	AsOf             time.Time
 }
 
-// Applies a week's thresholds to every current score (division row, else
-// section row, else the fixed value, per severity) and returns the
-// companies whose level changed, with what an alert needs.
-func (q *Queries) CurrentScoresRelevel(ctx context.Context, arg CurrentScoresRelevelParams) ([]CurrentScoresRelevelRow, error) {
-	rows, err := q.db.Query(ctx, currentScoresRelevel, arg.Week, arg.FixedWarning, arg.FixedUrgent)
+// Judges every current score against the thresholds in force for its
+// company's industry (the rule of scoring.Thresholds.Level: strictly below
+// urgent is urgent, else strictly below warning is warning) and rewrites
+// only the companies whose level changes, returning them with what an
+// alert needs.
+func (q *Queries) CurrentScoresRelevel(ctx context.Context) ([]CurrentScoresRelevelRow, error) {
+	rows, err := q.db.Query(ctx, currentScoresRelevel)
 	if err != nil {
 		return nil, err
 	}

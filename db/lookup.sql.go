@@ -43,14 +43,15 @@ SELECT
     coalesce(cs.amount_deduction, 0)::float8 AS amount_deduction,
     coalesce(cs.lose_rate_deduction, 0)::float8 AS lose_rate_deduction,
     coalesce(cs.unexecuted_deduction, 0)::float8 AS unexecuted_deduction,
-    coalesce(cs.warning_threshold, 0)::float8 AS warning_threshold,
-    coalesce(cs.urgent_threshold, 0)::float8 AS urgent_threshold,
-    coalesce(cs.threshold_source, '')::text AS threshold_source
+    coalesce(th.warning_threshold, 0)::float8 AS warning_threshold,
+    coalesce(th.urgent_threshold, 0)::float8 AS urgent_threshold,
+    coalesce(th.threshold_source, '')::text AS threshold_source
 FROM arbsync.watchlist w
 JOIN arbsync.industries ind ON ind.code = w.industry_code
 JOIN arbsync.industries sec ON sec.code = ind.section_code
 LEFT JOIN arbsync.sync_state ss ON ss.credit_code = w.credit_code
 LEFT JOIN arbsync.current_scores cs ON cs.credit_code = w.credit_code
+LEFT JOIN arbsync.applied_thresholds th ON th.industry_code = w.industry_code
 WHERE w.credit_code = $1
 `
 

@@ -78,6 +78,22 @@ type ArbsyncAlertDeliveryAttempt struct {
 	Error *string
 }
 
+// 当前适用阈值：每个行业一行（大类取本大类动态阈值，否则门类，否则固定阈值），由每周阈值任务写入；评分与 BI 均以此为准
+type ArbsyncAppliedThreshold struct {
+	// 行业代码（门类或大类）
+	IndustryCode string
+	// 适用的预警阈值
+	WarningThreshold pgtype.Numeric
+	// 适用的紧急阈值
+	UrgentThreshold pgtype.Numeric
+	// 预警阈值来源：fixed 固定、section 门类动态、division 大类动态
+	ThresholdSource string
+	// 阈值所属的周（周一）；从未应用过动态阈值时为空
+	Week *time.Time
+	// 应用时间
+	AppliedAt time.Time
+}
+
 // 劳动仲裁案件（规范化）：每家企业每个上游案件一行；案件从不删除，上游不再返回时标记 removed_at
 type ArbsyncCase struct {
 	// 统一社会信用代码
@@ -122,7 +138,7 @@ type ArbsyncCase struct {
 	RemovedAt *time.Time
 }
 
-// 当前评分：每家企业一行，为评分历史中最新的一条，阈值与等级随每周阈值更新
+// 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新
 type ArbsyncCurrentScore struct {
 	// 统一社会信用代码
 	CreditCode string
@@ -158,12 +174,6 @@ type ArbsyncCurrentScore struct {
 	LoseRateDeduction pgtype.Numeric
 	// 执行情况扣分
 	UnexecutedDeduction pgtype.Numeric
-	// 适用的预警阈值
-	WarningThreshold pgtype.Numeric
-	// 适用的紧急阈值
-	UrgentThreshold pgtype.Numeric
-	// 阈值来源：fixed 固定、section 门类动态、division 大类动态
-	ThresholdSource string
 	// 最新案件标题
 	LatestCaseTitle string
 	// 最早因案件移出一年窗口而可能变分的日期（每日重算据此跳过）
@@ -484,64 +494,35 @@ type BiCase struct {
 	IsRemoved interface{}
 }
 
-// 企业风险总览：每家监控企业一行，含行业、当前评分与各项扣分、适用阈值、等级与数据新鲜度
 type BiCompanyRisk struct {
-	// 统一社会信用代码
-	CreditCode string
-	// 企业名称
-	CompanyName string
-	// 是否启用同步
-	Enabled bool
-	// 行业代码
-	IndustryCode string
-	// 行业名称
-	IndustryName string
-	// 行业层级（section 门类 / division 大类）
-	IndustryLevel string
-	// 门类代码
-	SectionCode string
-	// 门类名称
-	SectionName string
-	// 当前风险评分（0–100，越低越危险；未评分为空）
-	Score pgtype.Numeric
-	// 风险等级：ok、warning、urgent
-	Level *string
-	// 适用的预警阈值
-	WarningThreshold pgtype.Numeric
-	// 适用的紧急阈值
-	UrgentThreshold pgtype.Numeric
-	// 阈值来源：fixed、section、division
-	ThresholdSource *string
-	// 近一年仲裁案件数
-	RecentCases pgtype.Int4
-	// 近一年请求金额合计（元）
-	RecentClaimAmount pgtype.Numeric
-	// 败诉率
-	LoseRate pgtype.Numeric
-	// 未执行或部分执行案件数
-	UnexecutedCases pgtype.Int4
-	// 次数扣分
-	CountDeduction pgtype.Numeric
-	// 金额扣分
-	AmountDeduction pgtype.Numeric
-	// 败诉率扣分
-	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分
+	CreditCode          string
+	CompanyName         string
+	Enabled             bool
+	IndustryCode        string
+	IndustryName        string
+	IndustryLevel       string
+	SectionCode         string
+	SectionName         string
+	Score               pgtype.Numeric
+	Level               *string
+	WarningThreshold    pgtype.Numeric
+	UrgentThreshold     pgtype.Numeric
+	ThresholdSource     *string
+	RecentCases         pgtype.Int4
+	RecentClaimAmount   pgtype.Numeric
+	LoseRate            pgtype.Numeric
+	UnexecutedCases     pgtype.Int4
+	CountDeduction      pgtype.Numeric
+	AmountDeduction     pgtype.Numeric
+	LoseRateDeduction   pgtype.Numeric
 	UnexecutedDeduction pgtype.Numeric
-	// 最新案件标题
-	LatestCaseTitle *string
-	// 评分基准日
-	ScoreAsOf *time.Time
-	// 评分计算时间
-	ScoredAt *time.Time
-	// 同步状态
-	SyncStatus *string
-	// 最近成功同步时间
-	LastSyncAt *time.Time
-	// 数据时长（距最近成功同步）
-	DataAge int32
-	// 数据是否过期（超过两个刷新间隔未成功同步）
-	IsStale pgtype.Bool
+	LatestCaseTitle     *string
+	ScoreAsOf           *time.Time
+	ScoredAt            *time.Time
+	SyncStatus          *string
+	LastSyncAt          *time.Time
+	DataAge             int32
+	IsStale             pgtype.Bool
 }
 
 // 行业动态阈值：每周每个行业每个严重度一行

@@ -57,28 +57,24 @@ const currentScoresFor = `-- name: CurrentScoresFor :many
 SELECT credit_code, (score * 100)::bigint AS score, level, recent_cases,
        (recent_claim_amount * 100)::bigint AS recent_claim_fen, decided_cases, lose_cases,
        partial_cases, (lose_rate * 10000)::bigint AS lose_rate, unexecuted_cases, latest_case_title,
-       (warning_threshold * 100)::bigint AS warning_threshold,
-       (urgent_threshold * 100)::bigint AS urgent_threshold, threshold_source, next_change_on
+       next_change_on
 FROM arbsync.current_scores
 WHERE credit_code = ANY($1::text[])
 `
 
 type CurrentScoresForRow struct {
-	CreditCode       string
-	Score            int64
-	Level            string
-	RecentCases      int32
-	RecentClaimFen   int64
-	DecidedCases     int32
-	LoseCases        int32
-	PartialCases     int32
-	LoseRate         int64
-	UnexecutedCases  int32
-	LatestCaseTitle  string
-	WarningThreshold int64
-	UrgentThreshold  int64
-	ThresholdSource  string
-	NextChangeOn     *time.Time
+	CreditCode      string
+	Score           int64
+	Level           string
+	RecentCases     int32
+	RecentClaimFen  int64
+	DecidedCases    int32
+	LoseCases       int32
+	PartialCases    int32
+	LoseRate        int64
+	UnexecutedCases int32
+	LatestCaseTitle string
+	NextChangeOn    *time.Time
 }
 
 func (q *Queries) CurrentScoresFor(ctx context.Context, creditCodes []string) ([]CurrentScoresForRow, error) {
@@ -102,9 +98,6 @@ func (q *Queries) CurrentScoresFor(ctx context.Context, creditCodes []string) ([
 			&i.LoseRate,
 			&i.UnexecutedCases,
 			&i.LatestCaseTitle,
-			&i.WarningThreshold,
-			&i.UrgentThreshold,
-			&i.ThresholdSource,
 			&i.NextChangeOn,
 		); err != nil {
 			return nil, err
@@ -249,9 +242,8 @@ WITH u AS (
         unnest($15::bigint[]) AS unexecuted_deduction,
         unnest($16::bigint[]) AS warning_threshold,
         unnest($17::bigint[]) AS urgent_threshold,
-        unnest($18::text[]) AS threshold_source,
-        unnest($19::text[]) AS latest_case_title,
-        unnest($20::text[]) AS next_change_on
+        unnest($18::text[]) AS latest_case_title,
+        unnest($19::text[]) AS next_change_on
 ), ins AS (
     INSERT INTO arbsync.scores (
         credit_code, as_of, rule_version, score, level, recent_cases, recent_claim_amount,
@@ -259,7 +251,7 @@ WITH u AS (
         amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold,
         urgent_threshold, latest_case_title
     )
-    SELECT credit_code, as_of, $21::int, score::numeric / 100, level, recent_cases,
+    SELECT credit_code, as_of, $20::int, score::numeric / 100, level, recent_cases,
            recent_claim_fen::numeric / 100, decided_cases, lose_cases, partial_cases,
            lose_rate::numeric / 10000, unexecuted_cases, count_deduction::numeric / 100,
            amount_deduction::numeric / 100, lose_rate_deduction::numeric / 100,
@@ -271,14 +263,13 @@ WITH u AS (
     INSERT INTO arbsync.current_scores (
         credit_code, score_id, as_of, rule_version, score, level, recent_cases, recent_claim_amount,
         decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction,
-        amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold,
-        urgent_threshold, threshold_source, latest_case_title, next_change_on, computed_at
+        amount_deduction, lose_rate_deduction, unexecuted_deduction, latest_case_title,
+        next_change_on, computed_at
     )
     SELECT ins.credit_code, ins.id, ins.as_of, ins.rule_version, ins.score, ins.level, ins.recent_cases,
            ins.recent_claim_amount, ins.decided_cases, ins.lose_cases, ins.partial_cases, ins.lose_rate,
            ins.unexecuted_cases, ins.count_deduction, ins.amount_deduction, ins.lose_rate_deduction,
-           ins.unexecuted_deduction, ins.warning_threshold, ins.urgent_threshold, u.threshold_source,
-           ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at
+           ins.unexecuted_deduction, ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at
     FROM ins JOIN u ON u.credit_code = ins.credit_code
     ON CONFLICT (credit_code) DO UPDATE
     SET score_id = excluded.score_id, as_of = excluded.as_of, rule_version = excluded.rule_version,
@@ -289,8 +280,7 @@ WITH u AS (
         count_deduction = excluded.count_deduction, amount_deduction = excluded.amount_deduction,
         lose_rate_deduction = excluded.lose_rate_deduction,
         unexecuted_deduction = excluded.unexecuted_deduction,
-        warning_threshold = excluded.warning_threshold, urgent_threshold = excluded.urgent_threshold,
-        threshold_source = excluded.threshold_source, latest_case_title = excluded.latest_case_title,
+        latest_case_title = excluded.latest_case_title,
         next_change_on = excluded.next_change_on, computed_at = excluded.computed_at
     RETURNING credit_code, score_id
 )
@@ -315,7 +305,6 @@ type ScoresAppendParams struct {
 	UnexecutedDeductions []int64
 	WarningThresholds    []int64
 	UrgentThresholds     []int64
-	ThresholdSources     []string
 	LatestCaseTitles     []string
 	NextChangeOns        []string
 	RuleVersion          int32
@@ -348,7 +337,6 @@ func (q *Queries) ScoresAppend(ctx context.Context, arg ScoresAppendParams) ([]S
 		arg.UnexecutedDeductions,
 		arg.WarningThresholds,
 		arg.UrgentThresholds,
-		arg.ThresholdSources,
 		arg.LatestCaseTitles,
 		arg.NextChangeOns,
 		arg.RuleVersion,

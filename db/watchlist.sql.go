@@ -48,7 +48,7 @@ func (q *Queries) WatchlistGet(ctx context.Context, creditCode string) (ArbsyncW
 }
 
 const watchlistIndustries = `-- name: WatchlistIndustries :many
-SELECT w.credit_code, w.company_name, i.section_code,
+SELECT w.credit_code, w.company_name, w.industry_code, i.section_code,
        (CASE WHEN i.level = 'division' THEN i.code ELSE '' END)::text AS division,
        i.name AS industry_name
 FROM arbsync.watchlist w
@@ -59,6 +59,7 @@ WHERE w.credit_code = ANY($1::text[])
 type WatchlistIndustriesRow struct {
 	CreditCode   string
 	CompanyName  string
+	IndustryCode string
 	SectionCode  string
 	Division     string
 	IndustryName string
@@ -77,6 +78,7 @@ func (q *Queries) WatchlistIndustries(ctx context.Context, creditCodes []string)
 		if err := rows.Scan(
 			&i.CreditCode,
 			&i.CompanyName,
+			&i.IndustryCode,
 			&i.SectionCode,
 			&i.Division,
 			&i.IndustryName,

@@ -86,7 +86,8 @@ func TestCrashSuite(t *testing.T) {
 	add("sync_state", `SELECT credit_code, concat_ws('|', status, encode(last_content_hash, 'hex'), consecutive_failures, last_error_code, upstream_name) FROM arbsync.sync_state`)
 	add("current_score", `SELECT credit_code, concat_ws('|', score, level, recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases,
 		lose_rate, unexecuted_cases, count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction,
-		warning_threshold, urgent_threshold, threshold_source, latest_case_title, as_of, next_change_on, rule_version) FROM arbsync.current_scores`)
+		latest_case_title, as_of, next_change_on, rule_version) FROM arbsync.current_scores`)
+	add("thresholds_in_force", `SELECT industry_code, concat_ws('|', warning_threshold, urgent_threshold, threshold_source, week) FROM arbsync.applied_thresholds`)
 	add("threshold", `SELECT week || '/' || industry_code || '/' || severity, concat_ws('|', industry_level, n, q, raw, shrunk, final, previous,
 		bound_applied, p10, p25, p50, p75, p90, mean, flagged_fixed, flagged_dynamic, method_version) FROM arbsync.industry_thresholds`)
 	refSeq, refDup := ref.scoreSequences(t)

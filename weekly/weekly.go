@@ -14,11 +14,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
@@ -174,10 +172,10 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 			return nil // an older week: stored, not applied
 		}
 		res.Applied = true
-		p := j.params()
-		changed, err := q.CurrentScoresRelevel(ctx, db.CurrentScoresRelevelParams{
-			Week: week.Time(), FixedWarning: numeric(p.FixedWarning), FixedUrgent: numeric(p.FixedUrgent),
-		})
+		if err := j.apply(ctx, q, week, res.Rows); err != nil {
+			return err
+		}
+		changed, err := q.CurrentScoresRelevel(ctx)
 		if err != nil {
 			return fmt.Errorf("apply thresholds: %w", err)
 		}
@@ -197,6 +195,36 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 	j.Log.Info().Str("week", week.String()).Int("rows", len(res.Rows)).Int("companies", res.Scored).
 		Int("relevelled", res.Relevelled).Int("alerts", res.Alerts).Bool("applied", res.Applied).Msg("weekly thresholds stored")
 	return res, nil
+}
+
+// apply puts week's thresholds in force: for every industry, its
+// division's row, else its section's, else the fixed thresholds.
+func (j *Job) apply(ctx context.Context, q *db.Queries, week scoring.Date, rows []thresholds.Row) error {
+	p := j.params()
+	l, err := thresholds.NewLookup(rows, scoring.Thresholds{Warning: p.FixedWarning, Urgent: p.FixedUrgent})
+	if err != nil {
+		return err
+	}
+	industries, err := q.IndustryList(ctx)
+	if err != nil {
+		return fmt.Errorf("read industries: %w", err)
+	}
+	set := db.AppliedThresholdsSetParams{Week: week.Time()}
+	for _, in := range industries {
+		division := ""
+		if in.Level == "division" {
+			division = in.Code
+		}
+		th := l.Applicable(in.SectionCode, division)
+		set.IndustryCodes = append(set.IndustryCodes, in.Code)
+		set.Warnings = append(set.Warnings, int64(th.Warning))
+		set.Urgents = append(set.Urgents, int64(th.Urgent))
+		set.Sources = append(set.Sources, l.Source(in.SectionCode, division))
+	}
+	if _, err := q.AppliedThresholdsSet(ctx, set); err != nil {
+		return fmt.Errorf("put thresholds in force: %w", err)
+	}
+	return nil
 }
 
 var rank = map[string]int{"ok": 0, "warning": 1, "urgent": 2}
@@ -259,10 +287,6 @@ func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed 
 		}
 	}
 	return int(n), nil
-}
-
-func numeric(p scoring.Points) pgtype.Numeric {
-	return pgtype.Numeric{Int: big.NewInt(int64(p)), Exp: -2, Valid: true}
 }
 
 func insertParams(week scoring.Date, rows []thresholds.Row) db.ThresholdsInsertParams {

@@ -50,9 +50,9 @@ func seed(t *testing.T, pool *pgxpool.Pool, n int) {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `INSERT INTO arbsync.current_scores (credit_code, score_id, as_of, rule_version, score, level,
 			recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases,
-			count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold, urgent_threshold)
+			count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction)
 		SELECT c, 0, '2026-11-20', 1, s, CASE WHEN s < 40 THEN 'urgent' WHEN s < 60 THEN 'warning' ELSE 'ok' END,
-			1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 40
+			1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 		FROM unnest($1::text[], $2::numeric[]) AS u(c, s)`, codes, scores)
 	require.NoError(t, err)
 }
@@ -114,15 +114,28 @@ func TestRunIsIdempotentAndApplies(t *testing.T) {
 	require.Equal(t, before, snapshot(), "rerunning a week gives identical rows")
 	require.Zero(t, again.Relevelled, "nothing changes level the second time")
 
-	// Companies now carry the thresholds that apply to them.
+	// Every company is now judged against dynamic thresholds in force for
+	// its industry, as BI sees them.
 	var fixed, dynamic int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE threshold_source = 'fixed'), count(*) FILTER (WHERE threshold_source <> 'fixed') FROM arbsync.current_scores`).Scan(&fixed, &dynamic))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE threshold_source = 'fixed'), count(*) FILTER (WHERE threshold_source <> 'fixed')
+		FROM bi.company_risk WHERE score IS NOT NULL`).Scan(&fixed, &dynamic))
 	require.Zero(t, fixed)
 	require.Equal(t, 800, dynamic)
 	var mismatched int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM arbsync.current_scores
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM bi.company_risk
 		WHERE level <> CASE WHEN score < urgent_threshold THEN 'urgent' WHEN score < warning_threshold THEN 'warning' ELSE 'ok' END`).Scan(&mismatched))
 	require.Zero(t, mismatched)
+	// Each industry's thresholds in force are its division's row, else its
+	// section's, else the fixed ones.
+	var wrong int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM arbsync.applied_thresholds a
+		JOIN arbsync.industries i ON i.code = a.industry_code
+		LEFT JOIN arbsync.industry_thresholds d ON d.week = $1 AND d.industry_code = i.code AND i.level = 'division' AND d.severity = 'warning'
+		LEFT JOIN arbsync.industry_thresholds s ON s.week = $1 AND s.industry_code = i.section_code AND s.severity = 'warning'
+		WHERE a.warning_threshold <> coalesce(d.final, s.final, 60)
+		   OR a.threshold_source <> CASE WHEN d.final IS NOT NULL THEN 'division' WHEN s.final IS NOT NULL THEN 'section' ELSE 'fixed' END
+		   OR a.week <> $1`, week.Time()).Scan(&wrong))
+	require.Zero(t, wrong)
 	// Alerts were written for companies pushed into a worse level, once.
 	var alerts int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM arbsync.alerts WHERE dedup_key LIKE '%:thresholds:%'`).Scan(&alerts))

@@ -59,51 +59,54 @@ FROM (
         unnest(@flagged_dynamics::int[]) AS flagged_dynamic
 ) AS u;
 
+-- name: AppliedThresholds :many
+-- The thresholds in force, per industry.
+SELECT industry_code, (warning_threshold * 100)::bigint AS warning_threshold,
+       (urgent_threshold * 100)::bigint AS urgent_threshold, threshold_source
+FROM arbsync.applied_thresholds;
+
+-- name: AppliedThresholdsSet :execrows
+-- Puts a week's applicable thresholds in force, rewriting only industries
+-- whose thresholds change.
+INSERT INTO arbsync.applied_thresholds AS a (industry_code, warning_threshold, urgent_threshold, threshold_source, week)
+SELECT u.industry_code, u.warning::numeric / 100, u.urgent::numeric / 100, u.source, @week::date
+FROM (
+    SELECT
+        unnest(@industry_codes::text[]) AS industry_code,
+        unnest(@warnings::bigint[]) AS warning,
+        unnest(@urgents::bigint[]) AS urgent,
+        unnest(@sources::text[]) AS source
+) AS u
+ON CONFLICT (industry_code) DO UPDATE
+SET warning_threshold = excluded.warning_threshold, urgent_threshold = excluded.urgent_threshold,
+    threshold_source = excluded.threshold_source, week = excluded.week, applied_at = now()
+WHERE (a.warning_threshold, a.urgent_threshold, a.threshold_source, a.week)
+      IS DISTINCT FROM (excluded.warning_threshold, excluded.urgent_threshold, excluded.threshold_source, excluded.week);
+
 -- name: CurrentScoresRelevel :many
--- Applies a week's thresholds to every current score (division row, else
--- section row, else the fixed value, per severity) and returns the
--- companies whose level changed, with what an alert needs.
-WITH th AS (
-    SELECT industry_code,
-           max(final) FILTER (WHERE severity = 'warning') AS warning,
-           max(final) FILTER (WHERE severity = 'urgent') AS urgent
-    FROM arbsync.industry_thresholds
-    WHERE week = @week::date
-    GROUP BY industry_code
-), applicable AS (
-    SELECT c.credit_code,
-           coalesce(dw.warning, sw.warning, @fixed_warning::numeric) AS warning,
-           coalesce(dw.urgent, sw.urgent, @fixed_urgent::numeric) AS urgent,
-           CASE WHEN dw.warning IS NOT NULL THEN 'division'
-                WHEN sw.warning IS NOT NULL THEN 'section'
-                ELSE 'fixed' END AS source
+-- Judges every current score against the thresholds in force for its
+-- company's industry (the rule of scoring.Thresholds.Level: strictly below
+-- urgent is urgent, else strictly below warning is warning) and rewrites
+-- only the companies whose level changes, returning them with what an
+-- alert needs.
+WITH judged AS (
+    SELECT c.credit_code, c.level AS previous_level, th.warning_threshold, th.urgent_threshold,
+           CASE WHEN c.score < th.urgent_threshold THEN 'urgent'
+                WHEN c.score < th.warning_threshold THEN 'warning'
+                ELSE 'ok' END AS level
     FROM arbsync.current_scores c
     JOIN arbsync.watchlist w ON w.credit_code = c.credit_code
-    JOIN arbsync.industries i ON i.code = w.industry_code
-    LEFT JOIN th dw ON dw.industry_code = i.code AND i.level = 'division'
-    LEFT JOIN th sw ON sw.industry_code = i.section_code
-), old AS (
-    SELECT credit_code, level FROM arbsync.current_scores
-), upd AS (
-    UPDATE arbsync.current_scores c
-    SET warning_threshold = a.warning,
-        urgent_threshold = a.urgent,
-        threshold_source = a.source,
-        level = CASE WHEN c.score < a.urgent THEN 'urgent' WHEN c.score < a.warning THEN 'warning' ELSE 'ok' END
-    FROM applicable a
-    WHERE a.credit_code = c.credit_code
-      AND (c.warning_threshold, c.urgent_threshold, c.threshold_source) IS DISTINCT FROM (a.warning, a.urgent, a.source)
-    RETURNING c.credit_code, c.score_id, c.level, (c.score * 100)::bigint AS score,
-              (c.warning_threshold * 100)::bigint AS warning_threshold,
-              (c.urgent_threshold * 100)::bigint AS urgent_threshold,
-              c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen,
-              c.latest_case_title, c.as_of
+    JOIN arbsync.applied_thresholds th ON th.industry_code = w.industry_code
 )
-SELECT upd.credit_code, upd.score_id, upd.level, old.level AS previous_level, upd.score,
-       upd.warning_threshold, upd.urgent_threshold, upd.recent_cases, upd.recent_claim_fen,
-       upd.latest_case_title, upd.as_of
-FROM upd JOIN old ON old.credit_code = upd.credit_code
-WHERE upd.level IS DISTINCT FROM old.level;
+UPDATE arbsync.current_scores c
+SET level = j.level
+FROM judged j
+WHERE j.credit_code = c.credit_code AND j.level <> c.level
+RETURNING c.credit_code, c.score_id, c.level, j.previous_level, (c.score * 100)::bigint AS score,
+          (j.warning_threshold * 100)::bigint AS warning_threshold,
+          (j.urgent_threshold * 100)::bigint AS urgent_threshold,
+          c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen,
+          c.latest_case_title, c.as_of;
 
 -- name: CurrentScoresRiskiest :many
 SELECT c.credit_code, w.company_name, w.industry_code, (c.score * 100)::bigint AS score, c.level,

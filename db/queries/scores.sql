@@ -21,7 +21,6 @@ WITH u AS (
         unnest(@unexecuted_deductions::bigint[]) AS unexecuted_deduction,
         unnest(@warning_thresholds::bigint[]) AS warning_threshold,
         unnest(@urgent_thresholds::bigint[]) AS urgent_threshold,
-        unnest(@threshold_sources::text[]) AS threshold_source,
         unnest(@latest_case_titles::text[]) AS latest_case_title,
         unnest(@next_change_ons::text[]) AS next_change_on
 ), ins AS (
@@ -43,14 +42,13 @@ WITH u AS (
     INSERT INTO arbsync.current_scores (
         credit_code, score_id, as_of, rule_version, score, level, recent_cases, recent_claim_amount,
         decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction,
-        amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold,
-        urgent_threshold, threshold_source, latest_case_title, next_change_on, computed_at
+        amount_deduction, lose_rate_deduction, unexecuted_deduction, latest_case_title,
+        next_change_on, computed_at
     )
     SELECT ins.credit_code, ins.id, ins.as_of, ins.rule_version, ins.score, ins.level, ins.recent_cases,
            ins.recent_claim_amount, ins.decided_cases, ins.lose_cases, ins.partial_cases, ins.lose_rate,
            ins.unexecuted_cases, ins.count_deduction, ins.amount_deduction, ins.lose_rate_deduction,
-           ins.unexecuted_deduction, ins.warning_threshold, ins.urgent_threshold, u.threshold_source,
-           ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at
+           ins.unexecuted_deduction, ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at
     FROM ins JOIN u ON u.credit_code = ins.credit_code
     ON CONFLICT (credit_code) DO UPDATE
     SET score_id = excluded.score_id, as_of = excluded.as_of, rule_version = excluded.rule_version,
@@ -61,8 +59,7 @@ WITH u AS (
         count_deduction = excluded.count_deduction, amount_deduction = excluded.amount_deduction,
         lose_rate_deduction = excluded.lose_rate_deduction,
         unexecuted_deduction = excluded.unexecuted_deduction,
-        warning_threshold = excluded.warning_threshold, urgent_threshold = excluded.urgent_threshold,
-        threshold_source = excluded.threshold_source, latest_case_title = excluded.latest_case_title,
+        latest_case_title = excluded.latest_case_title,
         next_change_on = excluded.next_change_on, computed_at = excluded.computed_at
     RETURNING credit_code, score_id
 )
@@ -72,8 +69,7 @@ SELECT credit_code, score_id FROM cur;
 SELECT credit_code, (score * 100)::bigint AS score, level, recent_cases,
        (recent_claim_amount * 100)::bigint AS recent_claim_fen, decided_cases, lose_cases,
        partial_cases, (lose_rate * 10000)::bigint AS lose_rate, unexecuted_cases, latest_case_title,
-       (warning_threshold * 100)::bigint AS warning_threshold,
-       (urgent_threshold * 100)::bigint AS urgent_threshold, threshold_source, next_change_on
+       next_change_on
 FROM arbsync.current_scores
 WHERE credit_code = ANY(@credit_codes::text[]);
 

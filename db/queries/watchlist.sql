@@ -27,7 +27,7 @@ LIMIT @max_rows;
 
 -- name: WatchlistIndustries :many
 -- Company names and industries, for scoring and alert messages.
-SELECT w.credit_code, w.company_name, i.section_code,
+SELECT w.credit_code, w.company_name, w.industry_code, i.section_code,
        (CASE WHEN i.level = 'division' THEN i.code ELSE '' END)::text AS division,
        i.name AS industry_name
 FROM arbsync.watchlist w
