@@ -6,7 +6,7 @@
 -- companies); now a weekly run rewrites only the companies whose level
 -- changes. bi.company_risk keeps its columns, now joined from here.
 CREATE TABLE arbsync.applied_thresholds (
-    industry_code     text PRIMARY KEY REFERENCES arbsync.industries (code),
+    industry_code     text PRIMARY KEY REFERENCES arbsync.industries (code) ON DELETE CASCADE,
     warning_threshold numeric(5, 2) NOT NULL,
     urgent_threshold  numeric(5, 2) NOT NULL,
     threshold_source  text NOT NULL CHECK (threshold_source IN ('fixed', 'section', 'division')),
