@@ -61,7 +61,7 @@ type Config struct {
 	RescoreSteady    bool // also time a second Rescore(All) with nothing changed (off: it doubles the scenario's time)
 
 	// Memory.
-	MemorySyncSizes    []int // watchlist sizes synced by the arbsync binary (100,000 and 300,000)
+	MemorySyncSizes    []int // watchlist sizes synced by the arbsync binary (100,000 and 1,000,000)
 	MemoryRescoreSizes []int // watchlist sizes rescored by the arbsync binary (100,000 and 1,000,000)
 }
 
@@ -82,7 +82,7 @@ func DefaultConfig() Config {
 		WriteSeedCompanies:        5000,
 		WriteBatch:                200,
 		RescoreCompanies:          1_000_000,
-		MemorySyncSizes:           []int{100_000, 300_000},
+		MemorySyncSizes:           []int{100_000, 1_000_000},
 		MemoryRescoreSizes:        []int{100_000, 1_000_000},
 	}
 }

@@ -54,17 +54,20 @@
 //
 // write — the write path alone: 50,000 companies (~375,000 cases) fetched
 // and decoded in memory (sim.TruthAt, raw records encoded as the signed
-// protocol sends them, casesync.NewFetched) and stored with Store.Write in
-// batches of 200, one after another like the engine's single writer, into
-// an empty case table, with the leases set first as a claim would. Limit:
-// one COPY of the same rows into an unindexed table with the same columns
-// (best of a measurement before and one after the engine's runs). Target
-// ≥ 0.5 for the daemon's configuration (scoring hook on); the same without
-// the hook is reported for comparison, also against a COPY into a table
-// with arbsync.cases' indexes and constraints, which separates what the
-// schema costs from what the write path adds. Baseline: the seed's way (5 workers,
-// one transaction per company, one INSERT … ON CONFLICT per case) on 5,000
-// of the companies; the ratio is our speed-up.
+// protocol sends them, casesync.NewFetched) and stored through the engine's
+// own writers (Engine.WriteFetched: batches of 200 companies, two
+// concurrent write transactions, statistics refreshed as the table grows)
+// into an empty case table, with the leases set first as a claim would.
+// Limit: one COPY of the same rows into an unindexed table with the same
+// columns (best of a measurement before and one after the engine's runs).
+// Target ≥ 0.5 for the write path alone (cases and sync state, DESIGN §9);
+// the daemon's configuration, which also scores, appends score history and
+// writes alerts in the same transaction, is reported beside it, and the
+// write path also against a COPY into a table with arbsync.cases' indexes
+// and constraints, which separates what the schema costs from what the
+// write path adds. Baseline: the seed's way (5 workers, one transaction per
+// company, one INSERT … ON CONFLICT per case, no scoring) on 5,000 of the
+// companies; the ratio to the write path alone is our speed-up.
 //
 // resync — the same 50,000 companies again, nothing changed upstream: each
 // claimed with the engine's own claim query (which returns the last content
@@ -91,15 +94,15 @@
 // rerun of the same week. Limit: DESIGN's budget of 10 s (scaled).
 //
 // memory — the arbsync binary as a separate process: `arbsync sync -all`
-// over 100,000 and 300,000 new companies against the simulator (signed, no
+// over 100,000 and 1,000,000 new companies against the simulator (signed, no
 // latency, no quota, QPS unlimited), and `arbsync score -all` over 100,000
 // and 1,000,000 companies loaded with COPY with no score stored. Figure:
 // the process's peak RSS (VmHWM from /proc, sampled every 10 ms; wait4's
 // ru_maxrss is unusable because Linux carries the parent's high-water mark
 // over the exec of a vfork-style child). Limit: 150 MB (10^6 bytes) at any
 // size, and no growth: the peak at the larger size at most 1.2 × the
-// smaller. Syncing 1,000,000 companies engine-bound takes over 15 minutes
-// here, so the sync sizes stop at 300,000 (flags change them).
+// smaller. Syncing 1,000,000 companies engine-bound takes about 12 minutes
+// here, most of the run's time (-memory-sync-sizes changes the sizes).
 //
 // # Sizes and time
 //

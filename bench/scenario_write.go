@@ -171,16 +171,16 @@ func runWrite(ctx context.Context, r *runner) ([]Figure, error) {
 	copyName := "one COPY of the same rows into an unindexed table with the same columns (best of two)"
 	copyNote := fmt.Sprintf("COPY limit %.0f rows/s before the engine's runs, %.0f after", copyBefore, copyAfter)
 	return []Figure{
-		newFigure("Store.Write, daemon configuration (scoring hook on)", fullRate, "cases/s",
+		newFigure("write path alone: cases and sync state, no scoring", bareRate, "cases/s",
 			copyRate, "cases/s", copyName, AtLeast(0.5),
-			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s; %s", full.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), full.Elapsed), mib(full.WAL), full.CPU, copyNote)),
-		newFigure("Store.Write, cases only (no hook)", bareRate, "cases/s",
+			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), mib(bare.WAL), bare.CPU, copyNote)),
+		newFigure("daemon configuration: + scoring, score history and alerts in the same transaction", fullRate, "cases/s",
 			copyRate, "cases/s", copyName, nil,
-			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), mib(bare.WAL), bare.CPU)),
-		newFigure("Store.Write, cases only (no hook), vs COPY into an indexed table", bareRate, "cases/s",
+			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s", full.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), full.Elapsed), mib(full.WAL), full.CPU)),
+		newFigure("write path alone, vs COPY into an indexed table", bareRate, "cases/s",
 			copyIndexed, "cases/s", "one COPY of the same rows into a table with arbsync.cases' indexes and constraints (best of two)", nil,
 			"how much of the gap to the limit is the schema (primary key, filing_date index, CHECKs) rather than the write path"),
-		newFigure("speed-up over seed-style writes", fullRate, "cases/s",
+		newFigure("write path alone: speed-up over seed-style writes", bareRate, "cases/s",
 			seedRate, "cases/s", "seed style: 5 workers, 1 transaction per company, 1 INSERT per case, no scoring", nil,
 			fmt.Sprintf("seed style stored %d cases of %d companies in %.1f s, %s WAL", seed.CaseWrites, n, seed.Elapsed.Seconds(), mib(seed.WAL))),
 	}, nil

@@ -24,10 +24,15 @@ type Options struct {
 	Workers    int           // concurrent fetches (16); the client's own limits still apply
 	WriteBatch int           // most companies per write transaction (200)
 	Writers    int           // concurrent write transactions (2), each on its own connection
-	Grace      time.Duration // time in-flight fetches get after cancellation (30s)
-	Backoff    Backoff
-	Hook       ChangeHook // scoring and alerts, inside the write transaction
-	Now        func() time.Time
+	// WriteLinger is how long a writer waits for a batch to fill before
+	// writing what it has (25ms): a few large transactions cost the
+	// database far less than many small ones. A pass that has no more to
+	// fetch never waits.
+	WriteLinger time.Duration
+	Grace       time.Duration // time in-flight fetches get after cancellation (30s)
+	Backoff     Backoff
+	Hook        ChangeHook // scoring and alerts, inside the write transaction
+	Now         func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +50,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Writers <= 0 {
 		o.Writers = 2
+	}
+	if o.WriteLinger <= 0 {
+		o.WriteLinger = 25 * time.Millisecond
 	}
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
@@ -324,7 +332,8 @@ func (e *Engine) releaseAll(rows []db.SyncStateClaimRow, results chan<- outcome)
 
 // writeAll drains results into write batches with Options.Writers
 // concurrent writers. Batches form naturally: a writer takes what has
-// arrived while it wrote its previous batch. Writers never share a company
+// arrived while it wrote its previous batch, waiting at most WriteLinger
+// for a full one. Writers never share a company
 // (a pass claims each once), so their transactions touch disjoint rows.
 func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger, stop func()) (PassResult, error) {
 	var (
@@ -364,13 +373,14 @@ func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerol
 	return res, firstErr
 }
 
-// writeBatch writes first and whatever else has arrived, up to WriteBatch
-// companies, in one transaction, and gives back the leases of companies it
+// writeBatch writes first and whatever else arrives within WriteLinger, up
+// to WriteBatch companies, in one transaction, and gives back the leases of companies it
 // did not write. When the database is already failing it writes nothing and
 // only gives the leases back.
 func (e *Engine) writeBatch(ctx context.Context, first outcome, results <-chan outcome, failing bool, log zerolog.Logger) (Counts, int, error) {
 	writeCtx := context.WithoutCancel(ctx)
 	batch := []outcome{first}
+	linger := time.NewTimer(e.opts.WriteLinger)
 fill:
 	for len(batch) < e.opts.WriteBatch {
 		select {
@@ -379,10 +389,11 @@ fill:
 				break fill
 			}
 			batch = append(batch, o)
-		default:
+		case <-linger.C:
 			break fill
 		}
 	}
+	linger.Stop()
 	var ok []Fetched
 	var failed []Failure
 	var release []string
