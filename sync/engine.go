@@ -363,8 +363,8 @@ func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerol
 				res.add(counts)
 				res.Released += released
 				mu.Unlock()
-				if counts.Inserted+counts.Updated+counts.Changed > 0 {
-					e.stats.afterWrite(context.WithoutCancel(ctx))
+				if counts.Inserted+counts.Updated+counts.Changed > 0 && ctx.Err() == nil {
+					e.stats.afterWrite(ctx)
 				}
 			}
 		}()
