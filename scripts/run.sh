@@ -73,6 +73,17 @@ export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-to
 
 # wait for the simulator to listen (bash's /dev/tcp: no curl needed)
 for _ in $(seq 100); do (echo >"/dev/tcp/${SIM_ADDR%:*}/${SIM_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
+# Something else answering on the port (a simulator left from an earlier
+# run, with other keys) would look like a vendor refusing our signature.
+sleep 0.5 # long enough for a server that cannot bind its port to exit
+for name in simulator "alert receiver"; do
+  if [[ $name == simulator ]]; then p=${pids[0]} log=$DEV_DIR/sim.log addr=$SIM_ADDR; else p=${pids[1]} log=$DEV_DIR/sink.log addr=$SINK_ADDR; fi
+  if ! kill -0 "$p" 2>/dev/null; then
+    echo "make run: the $name did not start (is something else listening on $addr?):" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+done
 
 # The demo watchlist goes only into an empty watchlist: a database of your own keeps its companies.
 if [[ ! -f "$DEV_DIR/demo-imported" && $($bin watchlist export | wc -l) -le 1 ]]; then
