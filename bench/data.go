@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"time"
@@ -86,25 +85,6 @@ func loadWatchlist(ctx context.Context, pool *pgxpool.Pool, companies []company,
 	})
 }
 
-// wireCase is one case as the signed protocol sends it (DESIGN §2): the
-// simulator's encoding, so that Raw holds the bytes the real client keeps.
-type wireCase struct {
-	CaseID           string  `json:"caseId"`
-	CaseNo           string  `json:"caseNo"`
-	Title            string  `json:"title"`
-	Cause            string  `json:"cause"`
-	Role             string  `json:"role"`
-	ClaimAmount      string  `json:"claimAmount"`
-	AwardAmount      string  `json:"awardAmount"`
-	Result           string  `json:"result"`
-	FilingDate       string  `json:"filingDate"`
-	ClosingDate      *string `json:"closingDate"`
-	ExecutionStatus  string  `json:"executionStatus"`
-	UnexecutedAmount string  `json:"unexecutedAmount"`
-	Committee        string  `json:"committee"`
-	UpdatedAt        string  `json:"updatedAt"`
-}
-
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 // truth is what the client returns for a company on date: the simulator's
@@ -113,19 +93,7 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 func truth(seed int64, code string, date time.Time) upstream.Company {
 	c := sim.TruthAt(seed, code, date)
 	for i := range c.Cases {
-		cs := &c.Cases[i]
-		w := wireCase{
-			CaseID: cs.CaseID, CaseNo: cs.CaseNo, Title: cs.Title, Cause: cs.Cause, Role: string(cs.Role),
-			ClaimAmount: cs.ClaimAmount.String(), AwardAmount: cs.AwardAmount.String(), Result: string(cs.Result),
-			FilingDate: cs.FilingDate.String(), ExecutionStatus: string(cs.ExecutionStatus),
-			UnexecutedAmount: cs.UnexecutedAmount.String(), Committee: cs.Committee,
-			UpdatedAt: cs.UpdatedAt.In(chinaTime).Format(time.RFC3339),
-		}
-		if cs.ClosingDate != nil {
-			s := cs.ClosingDate.String()
-			w.ClosingDate = &s
-		}
-		cs.Raw, _ = json.Marshal(w) // cannot fail: strings only
+		c.Cases[i].Raw = sim.SignedRecord(&c.Cases[i], chinaTime)
 	}
 	return c
 }

@@ -3,26 +3,22 @@ package lookup_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	gosync "sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/assess"
 	"github.com/arbsync/arbsync/httpapi"
 	"github.com/arbsync/arbsync/lookup"
-	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sim"
+	"github.com/arbsync/arbsync/sim/simtest"
 	casesync "github.com/arbsync/arbsync/sync"
 	"github.com/arbsync/arbsync/testdb"
 	"github.com/arbsync/arbsync/upstream"
@@ -30,17 +26,6 @@ import (
 )
 
 const testToken = "lookup-test-token-0f9e8d7c"
-
-// testKey is one RSA key for the whole test binary.
-var testKey = gosync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-var simDate = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
 // bundle is a real PostgreSQL, a real simulator over HTTP, a real engine,
 // and the lookup served through the daemon's HTTP server.
@@ -61,19 +46,9 @@ type setupOpts struct {
 func setup(t *testing.T, o setupOpts) *bundle {
 	t.Helper()
 	d := testdb.NewDatabase(t)
-	s, err := sim.New(sim.Config{
-		Protocol:     "signed",
-		PublicKey:    &testKey().PublicKey,
-		AppID:        "test-app",
-		Seed:         7,
-		StartDate:    simDate,
-		UnknownShare: o.unknownShare,
-	})
-	require.NoError(t, err)
-	simSrv := httptest.NewServer(s.Handler())
-	t.Cleanup(simSrv.Close)
+	s, simURL := simtest.Start(t, simtest.Options{UnknownShare: o.unknownShare})
 	b := &bundle{pool: d.Pool, sim: s, reg: prometheus.NewRegistry(), logs: &lockedBuffer{}}
-	b.engine = newEngine(t, d.Pool, s, simSrv.URL)
+	b.engine = newEngine(t, d.Pool, s, simURL)
 	opts := lookup.Options{
 		Pool:       d.Pool,
 		Engine:     b.engine,
@@ -101,17 +76,7 @@ func serve(t *testing.T, opts lookup.Options) string {
 
 func newEngine(t *testing.T, pool *pgxpool.Pool, s *sim.Server, url string) *casesync.Engine {
 	t.Helper()
-	client, err := upstream.New(upstream.Config{
-		Protocol: upstream.ProtocolSigned, BaseURL: url, AppID: "test-app", PrivateKey: testKey(),
-		Concurrency: 8, BackoffBase: time.Millisecond, BackoffCap: 5 * time.Millisecond,
-	})
-	require.NoError(t, err)
-	a := &assess.Assessor{Fixed: scoring.DefaultThresholds(), Location: time.UTC, Now: s.Date}
-	e, err := casesync.New(pool, client, casesync.Options{
-		Replica: "replica-1", Workers: 4, ClaimBatch: 50, WriteBatch: 40, Hook: a.SyncHook(), Lease: time.Minute,
-	}, zerolog.Nop(), nil)
-	require.NoError(t, err)
-	return e
+	return simtest.Engine(t, pool, simtest.Client(t, url, upstream.Config{}), s, casesync.Options{Workers: 4}, zerolog.Nop())
 }
 
 // findCode returns the first generated code (from base on) that ok accepts.

@@ -73,6 +73,13 @@ type signedCase struct {
 	UpdatedAt        string  `json:"updatedAt"`
 }
 
+// SignedRecord is c as the signed protocol's page carries it (dates of
+// updates in zone): the raw record a client keeps.
+func SignedRecord(c *upstream.Case, zone *time.Location) []byte {
+	b, _ := json.Marshal(toSignedCase(c, zone)) // cannot fail: strings only
+	return b
+}
+
 func toSignedCase(c *upstream.Case, zone *time.Location) signedCase {
 	out := signedCase{
 		CaseID: c.CaseID, CaseNo: c.CaseNo, Title: c.Title, Cause: c.Cause, Role: string(c.Role),

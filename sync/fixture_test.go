@@ -2,40 +2,22 @@ package sync_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
-	gosync "sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/assess"
-	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sim"
+	"github.com/arbsync/arbsync/sim/simtest"
 	casesync "github.com/arbsync/arbsync/sync"
 	"github.com/arbsync/arbsync/testdb"
 	"github.com/arbsync/arbsync/upstream"
 	"github.com/arbsync/arbsync/uscc"
 )
-
-// testKey is one RSA key for the whole test binary (generating one costs
-// ~100 ms).
-var testKey = gosync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-var simDate = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
 type bundle struct {
 	db     *testdb.Database
@@ -72,22 +54,8 @@ func setup(t *testing.T, o setupOpts) *bundle {
 		o.replica = "replica-1"
 	}
 	d := testdb.NewDatabase(t)
-	s, err := sim.New(sim.Config{
-		Protocol:     "signed",
-		PublicKey:    &testKey().PublicKey,
-		AppID:        "test-app",
-		Seed:         7,
-		StartDate:    simDate,
-		UnknownShare: o.unknownShare,
-	})
-	require.NoError(t, err)
-	var h http.Handler = s.Handler()
-	if o.front != nil {
-		h = o.front(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	b := &bundle{db: d, pool: d.Pool, sim: s, url: srv.URL}
+	s, url := simtest.Start(t, simtest.Options{UnknownShare: o.unknownShare, Front: o.front})
+	b := &bundle{db: d, pool: d.Pool, sim: s, url: url}
 	b.codes = b.addCompanies(t, 0, o.companies)
 	b.engine = b.newEngine(t, b.pool, o.replica, upstream.Config{})
 	return b
@@ -112,25 +80,7 @@ func (b *bundle) addCompanies(t *testing.T, from, n int) []string {
 
 func (b *bundle) newEngine(t *testing.T, pool *pgxpool.Pool, replica string, uc upstream.Config) *casesync.Engine {
 	t.Helper()
-	uc.Protocol = upstream.ProtocolSigned
-	uc.BaseURL = b.url
-	uc.AppID = "test-app"
-	uc.PrivateKey = testKey()
-	if uc.Concurrency == 0 {
-		uc.Concurrency = 8
-	}
-	if uc.BackoffBase == 0 {
-		uc.BackoffBase = time.Millisecond
-		uc.BackoffCap = 5 * time.Millisecond
-	}
-	client, err := upstream.New(uc)
-	require.NoError(t, err)
-	a := &assess.Assessor{Fixed: scoring.DefaultThresholds(), Location: time.UTC, Now: func() time.Time { return b.sim.Date() }}
-	e, err := casesync.New(pool, client, casesync.Options{
-		Replica: replica, Workers: 8, ClaimBatch: 50, WriteBatch: 40, Hook: a.SyncHook(), Lease: time.Minute,
-	}, logger(t), nil)
-	require.NoError(t, err)
-	return e
+	return simtest.Engine(t, pool, simtest.Client(t, b.url, uc), b.sim, casesync.Options{Replica: replica}, logger(t))
 }
 
 func (b *bundle) pass(t *testing.T, opts casesync.PassOptions) casesync.PassResult {
