@@ -131,7 +131,9 @@ func setup(ctx context.Context, io IO, need config.Need) (config.Config, zerolog
 	if !need.Database {
 		return cfg, log, nil, nil
 	}
-	pool, err := db.Connect(ctx, cfg.DatabaseURL.Reveal(), db.PoolOptions{ApplicationName: "arbsync"})
+	// A sync pass holds up to three connections (claims and two writers);
+	// the outbox, the jobs and lookups need theirs meanwhile.
+	pool, err := db.Connect(ctx, cfg.DatabaseURL.Reveal(), db.PoolOptions{ApplicationName: "arbsync", DefaultMaxConns: 8})
 	if err != nil {
 		return cfg, log, nil, err
 	}

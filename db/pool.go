@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +13,11 @@ import (
 
 // PoolOptions tune the connection pool.
 type PoolOptions struct {
-	MaxConns        int32
+	// MaxConns caps the pool, overriding the connection string.
+	MaxConns int32
+	// DefaultMaxConns caps the pool unless the connection string sets
+	// pool_max_conns (pgxpool's own default is max(4, CPUs)).
+	DefaultMaxConns int32
 	ApplicationName string
 }
 
@@ -23,8 +28,11 @@ func Connect(ctx context.Context, dsn string, opts PoolOptions) (*pgxpool.Pool, 
 	if err != nil {
 		return nil, fmt.Errorf("database: invalid connection string")
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
+	case opts.DefaultMaxConns > 0 && !strings.Contains(dsn, "pool_max_conns"):
+		cfg.MaxConns = opts.DefaultMaxConns
 	}
 	if opts.ApplicationName == "" {
 		opts.ApplicationName = "arbsync"
