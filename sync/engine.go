@@ -333,8 +333,8 @@ func (e *Engine) releaseAll(rows []db.SyncStateClaimRow, results chan<- outcome)
 // writeAll drains results into write batches with Options.Writers
 // concurrent writers. Batches form naturally: a writer takes what has
 // arrived while it wrote its previous batch, waiting at most WriteLinger
-// for a full one. Writers never share a company
-// (a pass claims each once), so their transactions touch disjoint rows.
+// for a full one. Writers never share a company (a pass claims each once),
+// so their transactions touch disjoint rows.
 func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger, stop func()) (PassResult, error) {
 	var (
 		mu       gosync.Mutex // guards res and firstErr
