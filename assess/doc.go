@@ -8,8 +8,9 @@
 // in the caller's transaction:
 //
 //   - scores each company as of today (Asia/Shanghai by default) against the
-//     thresholds that apply to its industry (the newest weekly dynamic row of
-//     its division, else its section, else the fixed 60/40);
+//     thresholds in force for its industry (arbsync.applied_thresholds, which
+//     the weekly job writes: its division's row, else its section's, else
+//     the fixed 60/40);
 //   - appends a score-history row, and makes it the current score, only when
 //     the score, a component or the level changed;
 //   - writes an alert to the outbox when the company enters warning or

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/arbsync/arbsync/db"
@@ -15,10 +16,8 @@ func TestPoolSize(t *testing.T) {
 	t.Parallel()
 	dsn := testdb.NewDatabase(t).DSN
 	sep := "?"
-	for _, c := range dsn {
-		if c == '?' {
-			sep = "&"
-		}
+	if strings.Contains(dsn, "?") {
+		sep = "&"
 	}
 	for _, tc := range []struct {
 		name string

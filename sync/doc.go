@@ -17,11 +17,12 @@
 // exactly one of them, and the leases of a replica that crashed expire so
 // another picks its companies up. Claimed companies are fetched concurrently
 // through the upstream client (which holds the QPS quota and concurrency);
-// complete results flow to a single writer that stores them in batches.
+// complete results flow to the writers (Options.Writers, two by default),
+// each storing batches in its own transactions.
 //
 // # What a write does
 //
-// A company is written only when its fetch was complete and successful. The
+// A company is written only when its fetch was complete and successful. A
 // writer locks the sync_state rows it still leases (a company whose lease
 // was lost to another replica is not written), compares the fetch with the
 // stored cases by content hash, and in one transaction: copies new cases in

@@ -80,7 +80,7 @@ func (l *Lookup) Applicable(section, division string) scoring.Thresholds {
 }
 
 // Source names where a company's warning threshold comes from: "division",
-// "section" or "fixed" (the value stored as current_scores.threshold_source).
+// "section" or "fixed" (the value stored as applied_thresholds.threshold_source).
 func (l *Lookup) Source(section, division string) string {
 	if division != "" {
 		if dv, err := divisionNumber(division); err == nil && l.division[dv].has[0] {

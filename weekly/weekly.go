@@ -1,13 +1,14 @@
 // Package weekly is the weekly thresholds job: it computes a week's
 // per-industry thresholds (package thresholds) from the stored current
 // scores, replaces that week's rows in arbsync.industry_thresholds
-// atomically, applies the new thresholds to every company's current score
-// (raising an alert for each company they push into a worse level), and
+// atomically, puts the new thresholds in force per industry
+// (arbsync.applied_thresholds), updates the level of every company they
+// move (raising an alert for each company pushed into a worse level), and
 // writes the weekly report.
 //
 // Rerunning a week gives the same rows: its inputs are the stored scores and
-// last week's stored finals. Only the newest week is applied to current
-// scores, so recomputing an old week never rolls thresholds back.
+// last week's stored finals. Only the newest week is put in force, so
+// recomputing an old week never rolls thresholds back.
 package weekly
 
 import (
