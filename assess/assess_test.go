@@ -165,6 +165,29 @@ func TestDailyRescoreAgesCasesOut(t *testing.T) {
 	require.Equal(t, 2, f.count(t, `SELECT count(*) FROM arbsync.scores`))
 }
 
+// A company whose score can no longer change with time (no case left to age
+// out: next_change_on is NULL) is skipped by the daily rescore, which runs
+// without error. It once failed at every daemon start: "can't scan into
+// dest[1] (col: due): cannot scan NULL into *bool".
+func TestDailyRescoreSkipsScoresThatCannotAge(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	st, err := f.a.Rescore(ctx, f.pool, assess.RescoreOptions{AsOf: today})
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Changed, "a synced company without cases is scored 100")
+	require.Equal(t, 1, f.count(t, `SELECT count(*) FROM arbsync.current_scores WHERE next_change_on IS NULL`))
+
+	for _, asOf := range []scoring.Date{today, today.AddDays(1), today.AddDays(400)} {
+		st, err = f.a.Rescore(ctx, f.pool, assess.RescoreOptions{AsOf: asOf})
+		require.NoError(t, err, "daily rescore as of %s", asOf)
+		require.Zero(t, st.Scored, "nothing can have changed as of %s", asOf)
+	}
+	score, level := f.current(t)
+	require.Equal(t, 100.0, score)
+	require.Equal(t, "ok", level)
+}
+
 // A company is judged against the thresholds in force for its industry
 // (arbsync.applied_thresholds), and the history row records them.
 func TestScoresUseThresholdsInForce(t *testing.T) {

@@ -43,7 +43,7 @@ func newJobMetrics(reg prometheus.Registerer) (*jobMetrics, error) {
 	m := &jobMetrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_job_runs_total",
-			Help: "Scheduled job runs, by job and outcome (ok, error, skipped).",
+			Help: "Scheduled job runs, by job and outcome (ok, error, skipped, cancelled by shutdown).",
 		}, []string{"job", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "arbsync_job_duration_seconds",
@@ -105,12 +105,20 @@ func (r *runner) run(ctx context.Context, j Job) error {
 	err := j.Run(ctx)
 	outcome := "ok"
 	var msg *string
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped by shutdown: not a failure. The run is recorded without a
+		// success, so the next start catches it up.
+		outcome = "cancelled"
+		s := "interrupted by shutdown: " + err.Error()
+		msg = &s
+		log.Info().Err(err).Msg("job interrupted by shutdown")
+	case err != nil:
 		outcome = "error"
 		s := err.Error()
 		msg = &s
 		log.Error().Err(err).Msg("job failed")
-	} else {
+	default:
 		log.Debug().Dur("took", time.Since(started)).Msg("job finished")
 		r.metrics.lastSuccess.WithLabelValues(j.Name).SetToCurrentTime()
 	}

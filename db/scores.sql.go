@@ -131,7 +131,7 @@ const rescoreCandidates = `-- name: RescoreCandidates :many
 SELECT p.credit_code,
        (coalesce(w.enabled, false)
         AND s.last_success_at IS NOT NULL
-        AND ($1::boolean OR c.credit_code IS NULL OR c.next_change_on <= $2::date)
+        AND ($1::boolean OR c.credit_code IS NULL OR coalesce(c.next_change_on <= $2::date, false))
         AND (coalesce(cardinality($3::text[]), 0) = 0 OR p.credit_code = ANY($3::text[]))
        )::boolean AS due
 FROM (

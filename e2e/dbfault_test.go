@@ -167,6 +167,9 @@ func TestDatabaseFaults(t *testing.T) {
 	addr := freeAddr(t)
 	ready := "http://" + addr + "/readyz"
 	p := startProcess(t, "daemon-a", envWith(w.vars, []string{"ARBSYNC_HTTP_ADDR=" + addr, "ARBSYNC_SYNC_SCHEDULE=@every 2s", "ARBSYNC_REPLICA_ID=dbfault-a"}), "run")
+	// Stopping PostgreSQL and killing sessions mid-pass fails passes and
+	// writes: the daemon reports each and retries.
+	p.allowErrors("unable to store batch", "job failed", "notify-triggered sync pass failed")
 	waitUntil(t, 30*time.Second, func() bool { return httpStatus(ready) == http.StatusOK }, func() string { return fmt.Sprintf("ready; log:\n%s", tail(p.log())) })
 	progress := func(min int) {
 		t.Helper()
@@ -226,7 +229,18 @@ func TestDatabaseFaults(t *testing.T) {
 
 	// 4. LISTEN survives a restart and a killed session: with an hourly tick,
 	// only the listener can sync a new company within seconds.
+	// daemon-a's LISTEN session can outlive its process for a moment: wait
+	// until it is gone, so the count below is daemon-b's.
+	waitUntil(t, 10*time.Second, func() bool { return w.listening(t) == 0 }, func() string { return "daemon-a's LISTEN session ended" })
 	q := startProcess(t, "daemon-b", envWith(w.vars, []string{"ARBSYNC_HTTP_ADDR=off", "ARBSYNC_SYNC_SCHEDULE=@every 1h", "ARBSYNC_REPLICA_ID=dbfault-b"}), "run")
+	// The faults below make daemon-b's notify-triggered passes fail.
+	q.allowErrors("notify-triggered sync pass failed", "unable to store batch")
+	listens := q.watch("listening for watchlist edits")
+	select {
+	case <-listens:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("daemon-b is not listening; log:\n%s", tail(q.log()))
+	}
 	waitUntil(t, 30*time.Second, func() bool { return w.listening(t) == 1 }, func() string { return fmt.Sprintf("listening; log:\n%s", tail(q.log())) })
 	var listenBack []time.Duration
 	for i, fault := range []string{"restart", "terminate"} {

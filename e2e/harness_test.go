@@ -82,6 +82,7 @@ func freeAddr(t *testing.T) string {
 type process struct {
 	name    string
 	cmd     *exec.Cmd
+	allowed []string // substrings of error lines the test provokes on purpose
 	mu      sync.Mutex
 	out     bytes.Buffer
 	partial []byte
@@ -138,6 +139,20 @@ func (p *process) watch(subs ...string) <-chan string {
 	return w.ch
 }
 
+// allowErrors declares error lines (by substring) that the test provokes
+// on purpose; any other error line fails the test.
+func (p *process) allowErrors(substrings ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.allowed = append(p.allowed, substrings...)
+}
+
+func (p *process) allowedErrors() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.allowed...)
+}
+
 func (p *process) log() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -165,6 +180,7 @@ func startProcess(t *testing.T, name string, env []string, args ...string) *proc
 	require.NoError(t, p.cmd.Start())
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
+		defer func() { requireNoUnexpectedErrors(t, p.name, p.log(), p.allowedErrors()) }()
 		if p.exited() {
 			return
 		}
@@ -244,8 +260,17 @@ type result struct {
 	stdout, stderr string
 }
 
-// runCmd runs the arbsync binary to completion with exactly env.
+// runCmd runs the arbsync binary to completion with exactly env. Any
+// error-level log line fails the test (runCmdAllowing names the ones a
+// test provokes).
 func runCmd(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
+	return runCmdAllowing(t, nil, env, stdin, args...)
+}
+
+// runCmdAllowing is runCmd for a command expected to log the error lines
+// that contain one of allowed.
+func runCmdAllowing(t *testing.T, allowed []string, env []string, stdin string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -261,6 +286,7 @@ func runCmd(t *testing.T, env []string, stdin string, args ...string) result {
 		require.True(t, ok, "run arbsync %v: %v", args, err)
 		r.code = ee.ExitCode()
 	}
+	requireNoUnexpectedErrors(t, "arbsync "+strings.Join(args, " "), r.stderr+"\n"+r.stdout, allowed)
 	return r
 }
 

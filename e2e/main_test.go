@@ -98,17 +98,32 @@ func newEnv(t *testing.T, o envOpts) *env {
 
 // proc is a running arbsync process.
 type proc struct {
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	stderr bytes.Buffer
-	done   chan struct{}
-	err    error
+	cmd     *exec.Cmd
+	allowed []string // substrings of error lines the test provokes on purpose
+	mu      sync.Mutex
+	stderr  bytes.Buffer
+	done    chan struct{}
+	err     error
 }
 
 func (p *proc) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stderr.Write(b)
+}
+
+// allowErrors declares error lines (by substring) that the test provokes
+// on purpose; any other error line fails the test.
+func (p *proc) allowErrors(substrings ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.allowed = append(p.allowed, substrings...)
+}
+
+func (p *proc) allowedErrors() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.allowed...)
 }
 
 func (p *proc) log() string {
@@ -127,6 +142,7 @@ func (e *env) start(t *testing.T, extra []string, args ...string) *proc {
 	require.NoError(t, p.cmd.Start())
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
+		defer func() { requireNoUnexpectedErrors(t, "arbsync "+strings.Join(args, " "), p.log(), p.allowedErrors()) }()
 		select {
 		case <-p.done:
 		default:

@@ -94,6 +94,8 @@ func TestUpstreamFaults(t *testing.T) {
 		"ARBSYNC_REPORT_DIR=" + t.TempDir(),
 		"ARBSYNC_LOG_LEVEL=debug",
 	}, "run")
+	// The permission_lost phase: each refused company is reported as it stops the pass.
+	p.allowErrors("upstream refused permission: stopping the pass")
 
 	// Baseline: the catch-up pass at start syncs everyone.
 	waitUntil(t, 60*time.Second, func() bool {

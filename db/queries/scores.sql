@@ -94,7 +94,7 @@ GROUP BY 1 ORDER BY 1;
 SELECT p.credit_code,
        (coalesce(w.enabled, false)
         AND s.last_success_at IS NOT NULL
-        AND (@all_companies::boolean OR c.credit_code IS NULL OR c.next_change_on <= @as_of::date)
+        AND (@all_companies::boolean OR c.credit_code IS NULL OR coalesce(c.next_change_on <= @as_of::date, false))
         AND (coalesce(cardinality(@only_codes::text[]), 0) = 0 OR p.credit_code = ANY(@only_codes::text[]))
        )::boolean AS due
 FROM (
