@@ -17,7 +17,6 @@ package devpg
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -29,7 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
+
+	"github.com/arbsync/arbsync/debpkg"
 )
 
 // Cluster is a local PostgreSQL data directory and the server that serves it.
@@ -225,27 +225,11 @@ func freePort() (int, error) {
 // findBinaries returns the directory of initdb and pg_ctl, installing
 // Debian's postgresql package when none is found and apt-get is available.
 func findBinaries(ctx context.Context, log io.Writer) (string, error) {
-	if dir := lookBinaries(); dir != "" {
-		return dir, nil
+	dir, err := debpkg.Ensure(ctx, log, "postgresql", lookBinaries)
+	if err != nil {
+		return "", fmt.Errorf("devpg: PostgreSQL server binaries (initdb, pg_ctl): %w; or set TEST_DATABASE_URL / DATABASE_URL to an existing server", err)
 	}
-	if _, err := exec.LookPath("apt-get"); err != nil || os.Geteuid() != 0 {
-		return "", errors.New("devpg: PostgreSQL server binaries (initdb, pg_ctl) not found; install them (Debian: apt-get install postgresql) or set TEST_DATABASE_URL / DATABASE_URL to an existing server")
-	}
-	fmt.Fprintln(log, "devpg: PostgreSQL binaries not found; installing Debian's postgresql package")
-	for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", "postgresql"}} {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-		cmd := exec.CommandContext(ctx, "apt-get", args...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			return "", fmt.Errorf("devpg: apt-get %s: %w: %s", strings.Join(args, " "), err, lastLines(out, 10))
-		}
-	}
-	if dir := lookBinaries(); dir != "" {
-		return dir, nil
-	}
-	return "", errors.New("devpg: installed postgresql but still cannot find initdb")
+	return dir, nil
 }
 
 func lookBinaries() string {
@@ -265,12 +249,4 @@ func lookBinaries() string {
 func versionOf(binDir string) int {
 	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
 	return v
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
