@@ -12,7 +12,8 @@ import (
 
 // EnvChannels lists the channel names, comma-separated (e.g. "ops,hr"). Each
 // name NAME is then configured by ARBSYNC_ALERT_<NAME>_KIND, _URL or
-// _URL_FILE, _SECRET or _SECRET_FILE, and _LEVELS, with NAME upper-cased.
+// _URL_FILE, _SECRET or _SECRET_FILE, _LEVELS and _RATE_LIMIT, with NAME
+// upper-cased.
 const EnvChannels = "ARBSYNC_ALERT_CHANNELS"
 
 // kindNames lists the valid kinds in the order error messages give them.
@@ -34,6 +35,11 @@ type ChannelConfig struct {
 	Secret Secret
 	// Levels are the alert levels sent to the channel; empty means both.
 	Levels []Level
+	// RateLimit replaces the primary limit of the channel's kind (WeCom and
+	// DingTalk 20/1m, Feishu 100/1m, webhook 10/1s) when N > 0. Lower it
+	// for a robot that other programs also post to; a robot throttles (and
+	// DingTalk mutes for 10 minutes) a sender that goes faster than it takes.
+	RateLimit RateLimit
 }
 
 // RedactedURL returns the URL fit for logs (see RedactURL).
@@ -124,6 +130,14 @@ func parseChannel(name string, getenv func(string) string, readFile func(string)
 		fail(secretVar, "WeCom robots are not signed (the key in the URL is the credential); remove it")
 	}
 	cfg.Secret = secret
+
+	if v := strings.TrimSpace(getenv(prefix + "RATE_LIMIT")); v != "" {
+		if rl, err := ParseRateLimit(v); err != nil {
+			fail(prefix+"RATE_LIMIT", "%v", err)
+		} else {
+			cfg.RateLimit = rl
+		}
+	}
 
 	levelsVar := prefix + "LEVELS"
 	if v := strings.TrimSpace(getenv(levelsVar)); v == "" {

@@ -45,7 +45,7 @@ func newDingTalk(cfg ChannelConfig, client *http.Client, now func() time.Time) (
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL.Reveal())
-	b := newBase(cfg, client, now, windowLimiter(dingtalkPerMinute, time.Minute, dingtalkBurst))
+	b := newBase(cfg, client, now, cfg.limiter(dingtalkPerMinute, time.Minute, dingtalkBurst))
 	b.scrub = b.scrub.with(u.Query().Get("access_token"))
 	return &dingtalk{base: b, url: u, secret: cfg.Secret.Reveal()}, nil
 }

@@ -73,6 +73,11 @@
 //     at once, then ~1.2 a second;
 //   - webhook: 10 a second.
 //
+// ARBSYNC_ALERT_<NAME>_RATE_LIMIT ("N/DURATION") replaces the first of these
+// for one channel. Drain empties a sender's buckets (a replica taking a
+// channel over starts at the steady rate) and PauseUntil applies a throttle
+// another replica saw.
+//
 // # Configuration
 //
 // ParseChannels reads ARBSYNC_ALERT_CHANNELS (names, e.g. "ops,hr") and, per

@@ -57,6 +57,9 @@ type SendError struct {
 	Msg string
 
 	cause error // context.Canceled / DeadlineExceeded only; never carries a URL
+	// unsent: the message certainly never reached the service (refused
+	// before any request was made).
+	unsent bool
 }
 
 // Error implements error.
@@ -71,6 +74,15 @@ func (e *SendError) Error() string {
 // Unwrap returns context.Canceled or context.DeadlineExceeded when the send
 // stopped because its context ended, nil otherwise.
 func (e *SendError) Unwrap() error { return e.cause }
+
+// NotSent reports whether err says the message certainly never reached the
+// service: it was refused before any request was made (a rate-limit wait
+// cut short, a paused channel, an invalid message). A caller that stops
+// may then hand the message back at once instead of waiting out its claim.
+func NotSent(err error) bool {
+	var se *SendError
+	return errors.As(err, &se) && se.unsent
+}
 
 // KindOf returns the kind of a Send error: the SendError's Kind, or Retriable
 // for any other non-nil error.

@@ -53,7 +53,7 @@ func newFeishu(cfg ChannelConfig, client *http.Client, now func() time.Time) (*f
 		return nil, err
 	}
 	b := newBase(cfg, client, now,
-		windowLimiter(feishuPerMinute, time.Minute, feishuPerMinute/4),
+		cfg.limiter(feishuPerMinute, time.Minute, feishuPerMinute/4),
 		windowLimiter(feishuPerSecond, time.Second, 2))
 	u, _ := url.Parse(cfg.URL.Reveal())
 	b.scrub = b.scrub.with(path.Base(u.Path))

@@ -41,6 +41,15 @@ type Sender interface {
 	Levels() []Level
 	// Send delivers m once.
 	Send(ctx context.Context, m Message) error
+	// Drain empties the channel's rate-limit buckets, so that the next
+	// sends go at the steady rate: a sender that takes a channel over from
+	// another replica does not know how much of the current window the
+	// other one used.
+	Drain()
+	// PauseUntil makes Send refuse (Throttled, without calling the service)
+	// until t: the service throttled the channel, perhaps answering another
+	// replica.
+	PauseUntil(t time.Time)
 }
 
 const (
@@ -109,7 +118,11 @@ func (b *base) errorf(kind ErrorKind, format string, args ...any) *SendError {
 }
 
 // invalid reports a message that can never be sent.
-func (b *base) invalid(err error) error { return b.errorf(Permanent, "%v", err) }
+func (b *base) invalid(err error) error {
+	e := b.errorf(Permanent, "%v", err)
+	e.unsent = true
+	return e
+}
 
 // response is a service's answer, its body read up to maxResponseBytes.
 type response struct {

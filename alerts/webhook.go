@@ -42,7 +42,11 @@ func newWebhook(cfg ChannelConfig, client *http.Client, now func() time.Time) (*
 	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
-	b := newBase(cfg, client, now, rate.NewLimiter(webhookPerSecond, webhookPerSecond))
+	limit := rate.NewLimiter(webhookPerSecond, webhookPerSecond)
+	if cfg.RateLimit.N > 0 {
+		limit = cfg.limiter(0, 0, 0)
+	}
+	b := newBase(cfg, client, now, limit)
 	return &webhook{base: b, url: cfg.URL.Reveal(), secret: cfg.Secret.Reveal()}, nil
 }
 

@@ -38,7 +38,7 @@ func newWeCom(cfg ChannelConfig, client *http.Client, now func() time.Time) (*we
 	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
-	b := newBase(cfg, client, now, windowLimiter(wecomPerMinute, time.Minute, wecomBurst))
+	b := newBase(cfg, client, now, cfg.limiter(wecomPerMinute, time.Minute, wecomBurst))
 	u, _ := url.Parse(cfg.URL.Reveal())
 	b.scrub = b.scrub.with(u.Query().Get("key"))
 	return &wecom{base: b, url: cfg.URL.Reveal()}, nil

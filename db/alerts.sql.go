@@ -68,14 +68,18 @@ func (q *Queries) AlertsNotify(ctx context.Context) error {
 }
 
 const deliveriesClaim = `-- name: DeliveriesClaim :many
-WITH due AS (
+WITH holder AS (
+    SELECT 1 FROM arbsync.alert_channels c
+    WHERE c.channel = $3::text AND c.leased_by = $1::text AND c.lease_until > now()
+), due AS (
     SELECT d.id
     FROM arbsync.alert_deliveries d
     WHERE d.status = 'pending'
+      AND d.channel = $3::text
       AND d.next_attempt_at <= now()
       AND (d.lease_until IS NULL OR d.lease_until < now())
-      AND d.channel = ANY($3::text[])
-    ORDER BY d.next_attempt_at
+      AND EXISTS (SELECT FROM holder)
+    ORDER BY d.next_attempt_at, d.id
     LIMIT $4
     FOR UPDATE SKIP LOCKED
 )
@@ -89,7 +93,7 @@ RETURNING d.id, d.alert_id, d.channel, d.attempts, a.message
 type DeliveriesClaimParams struct {
 	Replica      string
 	LeaseSeconds float64
-	Channels     []string
+	Channel      string
 	MaxRows      int32
 }
 
@@ -101,11 +105,15 @@ type DeliveriesClaimRow struct {
 	Message  []byte
 }
 
+// Claims a channel's next due deliveries for the replica that holds the
+// channel's lease (none when it does not): only the lease holder sends.
+// Each claimed row gets a lease of its own, so a replica taking the channel
+// over never sends a row another may still be sending.
 func (q *Queries) DeliveriesClaim(ctx context.Context, arg DeliveriesClaimParams) ([]DeliveriesClaimRow, error) {
 	rows, err := q.db.Query(ctx, deliveriesClaim,
 		arg.Replica,
 		arg.LeaseSeconds,
-		arg.Channels,
+		arg.Channel,
 		arg.MaxRows,
 	)
 	if err != nil {
@@ -208,5 +216,23 @@ func (q *Queries) DeliveryRecord(ctx context.Context, arg DeliveryRecordParams) 
 		arg.ID,
 		arg.Outcome,
 	)
+	return err
+}
+
+const deliveryRelease = `-- name: DeliveryRelease :exec
+UPDATE arbsync.alert_deliveries
+SET leased_by = NULL, lease_until = NULL
+WHERE id = $1::bigint AND leased_by = $2::text
+`
+
+type DeliveryReleaseParams struct {
+	ID      int64
+	Replica string
+}
+
+// Hands a claimed delivery back unsent (its sender is stopping), so the
+// channel's next holder sends it at once.
+func (q *Queries) DeliveryRelease(ctx context.Context, arg DeliveryReleaseParams) error {
+	_, err := q.db.Exec(ctx, deliveryRelease, arg.ID, arg.Replica)
 	return err
 }

@@ -34,6 +34,20 @@ type ArbsyncAlert struct {
 	CreatedAt time.Time
 }
 
+// 告警渠道：每个渠道同一时间只由一个副本发送（租约，发送期间续约），并记录服务方限流要求的暂停时间
+type ArbsyncAlertChannel struct {
+	// 渠道名（ARBSYNC_ALERT_CHANNELS 中的名称）
+	Channel string
+	// 当前负责发送的副本
+	LeasedBy *string
+	// 租约到期时间；到期未续约则其他副本可接手
+	LeaseUntil *time.Time
+	// 服务方限流后暂停发送至此时间（任何副本都遵守）
+	PausedUntil *time.Time
+	// 最近更新时间
+	UpdatedAt time.Time
+}
+
 // 告警投递：每条告警每个渠道一行，记录状态、尝试次数与下次重试时间
 type ArbsyncAlertDelivery struct {
 	// 投递编号

@@ -33,14 +33,22 @@ WHERE a.level = ANY(@levels::text[])
 ON CONFLICT (alert_id, channel) DO NOTHING;
 
 -- name: DeliveriesClaim :many
-WITH due AS (
+-- Claims a channel's next due deliveries for the replica that holds the
+-- channel's lease (none when it does not): only the lease holder sends.
+-- Each claimed row gets a lease of its own, so a replica taking the channel
+-- over never sends a row another may still be sending.
+WITH holder AS (
+    SELECT 1 FROM arbsync.alert_channels c
+    WHERE c.channel = @channel::text AND c.leased_by = @replica::text AND c.lease_until > now()
+), due AS (
     SELECT d.id
     FROM arbsync.alert_deliveries d
     WHERE d.status = 'pending'
+      AND d.channel = @channel::text
       AND d.next_attempt_at <= now()
       AND (d.lease_until IS NULL OR d.lease_until < now())
-      AND d.channel = ANY(@channels::text[])
-    ORDER BY d.next_attempt_at
+      AND EXISTS (SELECT FROM holder)
+    ORDER BY d.next_attempt_at, d.id
     LIMIT @max_rows
     FOR UPDATE SKIP LOCKED
 )
@@ -49,6 +57,13 @@ SET leased_by = @replica::text, lease_until = now() + make_interval(secs => @lea
 FROM due, arbsync.alerts a
 WHERE d.id = due.id AND a.id = d.alert_id
 RETURNING d.id, d.alert_id, d.channel, d.attempts, a.message;
+
+-- name: DeliveryRelease :exec
+-- Hands a claimed delivery back unsent (its sender is stopping), so the
+-- channel's next holder sends it at once.
+UPDATE arbsync.alert_deliveries
+SET leased_by = NULL, lease_until = NULL
+WHERE id = @id::bigint AND leased_by = @replica::text;
 
 -- name: DeliveryRecord :exec
 -- Records one attempt and the delivery's new state.
