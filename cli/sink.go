@@ -45,13 +45,13 @@ func runSink(ctx context.Context, args []string, stdio IO) error {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
-		var m struct {
-			alerts.Message
+		line, err := sinkLine(body)
+		if err != nil {
+			fmt.Fprintf(stdio.Stdout, "%s REJECTED: %v\n", time.Now().Format(time.RFC3339), err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
 		}
-		_ = json.Unmarshal(body, &m)
-		fmt.Fprintf(stdio.Stdout, "%s ALERT %s %s %s score %s < %s (was %s) recent cases %d, claims %s yuan, latest: %s [%s]\n",
-			time.Now().Format(time.RFC3339), m.Level, m.CreditCode, m.CompanyName, m.Score, m.Threshold,
-			m.PreviousLevel, m.RecentCases, m.RecentClaimAmount, m.LatestCaseTitle, m.DedupKey)
+		fmt.Fprintf(stdio.Stdout, "%s %s\n", time.Now().Format(time.RFC3339), line)
 		w.WriteHeader(http.StatusNoContent)
 	})
 	ln, err := net.Listen("tcp", *listen)
@@ -65,4 +65,43 @@ func runSink(ctx context.Context, args []string, stdio IO) error {
 		return err
 	}
 	return nil
+}
+
+// sinkAlert is what the sink reads of the generic webhook's JSON body.
+type sinkAlert struct {
+	Type              string       `json:"type"`
+	DedupKey          string       `json:"dedupKey"`
+	CreditCode        string       `json:"creditCode"`
+	CompanyName       string       `json:"companyName"`
+	Score             string       `json:"score"`
+	Threshold         string       `json:"threshold"`
+	Level             alerts.Level `json:"level"`
+	PreviousLevel     alerts.Level `json:"previousLevel"`
+	RecentCases       int          `json:"recentCases"`
+	RecentClaimAmount string       `json:"recentClaimAmount"`
+	LatestCaseTitle   string       `json:"latestCaseTitle"`
+}
+
+// sinkLine describes one received alert on one line. A company scored for
+// the first time has no earlier level, and a company may have no case title:
+// the line says so rather than leave a blank.
+func sinkLine(body []byte) (string, error) {
+	var a sinkAlert
+	if err := json.Unmarshal(body, &a); err != nil {
+		return "", fmt.Errorf("body is not JSON: %v", err)
+	}
+	if a.Type != "arbsync.alert" {
+		return "", fmt.Errorf("body is not an arbsync alert (type %q, want \"arbsync.alert\")", a.Type)
+	}
+	was := "first score"
+	if a.PreviousLevel != "" {
+		was = "was " + string(a.PreviousLevel)
+	}
+	latest := a.LatestCaseTitle
+	if latest == "" {
+		latest = "none"
+	}
+	return fmt.Sprintf("ALERT %s %s %s score %s < %s (%s) recent cases %d, claims %s yuan, latest: %s [%s]",
+		a.Level, a.CreditCode, a.CompanyName, a.Score, a.Threshold, was,
+		a.RecentCases, a.RecentClaimAmount, latest, a.DedupKey), nil
 }
