@@ -14,15 +14,26 @@ import (
 	"github.com/arbsync/arbsync/alerts"
 )
 
+func sinkCommand() *command {
+	return &command{
+		name:    "webhook-sink",
+		args:    "[-listen ADDR] [-secret-file FILE]",
+		summary: "print the alerts a generic webhook channel sends (to try alert configuration)",
+		about: "Receives alerts on the generic webhook channel and prints one line per alert on standard output " +
+			"until SIGTERM or Ctrl-C. With -secret-file it checks each request's signature and refuses a bad one; " +
+			"a body that is not an arbsync alert is refused and named. Operators use it to try an ARBSYNC_ALERT_* " +
+			"configuration; `make run` uses it as the demo's alert channel.",
+		run: runSink,
+	}
+}
+
 // runSink is a tiny receiver for the generic JSON webhook channel: it
-// verifies each request's signature and prints the alert. `make run` uses it
-// as the demo's alert channel; operators can use it to try their
-// ARBSYNC_ALERT_* configuration.
-func runSink(ctx context.Context, args []string, stdio IO) error {
-	fs := newFlagSet("webhook-sink", stdio.Stderr)
+// verifies each request's signature and prints the alert.
+func runSink(ctx context.Context, c *command, args []string, stdio IO) error {
+	fs := c.flags()
 	listen := fs.String("listen", "127.0.0.1:8090", "address to listen on")
 	secretFile := fs.String("secret-file", "", "file holding the webhook secret (signatures are checked when set)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := c.parse(fs, args, stdio); err != nil {
 		return err
 	}
 	secret := ""
