@@ -6,8 +6,9 @@
 //
 // A Message is one transition of a company into warning or urgent. Every
 // channel renders the same Chinese Markdown: the title "用工风险预警 {company}"
-// ("【紧急】…" for urgent), then 风险评分, 阈值, 等级, 近一年仲裁次数, 涉案金额,
-// 行业, 数据日期, 最新案件, and a footer with 信用代码 and the dedup key in small
+// ("【紧急】…" for urgent), then 风险评分, 阈值, 等级 (with the level before the
+// transition, "（此前：预警）", or "（首次评分）" for a company scored for the
+// first time), 近一年仲裁次数, 涉案金额, 行业, 数据日期, 最新案件, and a footer with 信用代码 and the dedup key in small
 // text so a receiver can drop repeats (delivery is at-least-once). Fields are
 // put on one line each (line breaks in a company name become spaces). When a
 // channel's size limit is reached the body is cut on a UTF-8 boundary with

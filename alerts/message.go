@@ -27,8 +27,6 @@ func (l Level) label() string {
 		return "预警"
 	case LevelUrgent:
 		return "紧急"
-	case "":
-		return "无"
 	}
 	return string(l)
 }

@@ -49,7 +49,9 @@ func (m Message) render(d dialect, maxBytes int) string {
 		body = append(body, d.heading+m.Title())
 	}
 	level := m.Level.label()
-	if m.PreviousLevel != "" {
+	if m.PreviousLevel == "" {
+		level += "（首次评分）" // a company scored for the first time has no earlier level
+	} else {
 		level += "（此前：" + m.PreviousLevel.label() + "）"
 	}
 	body = append(body,

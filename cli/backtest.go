@@ -13,17 +13,17 @@ import (
 	"github.com/arbsync/arbsync/weekly"
 )
 
-func runBacktest(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("thresholds backtest", io.Stderr)
+func runBacktest(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	from := fs.String("from", "", "first week (date or ISO week), required")
 	to := fs.String("to", "", "last week (date or ISO week); default: the last week whose horizon has passed")
 	horizon := fs.String("horizon", "90d", "how long after each week new cases count, in days (e.g. 90d)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if err := parseFlags(fs, args); err != nil {
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
 	if *from == "" {
-		return usagef("-from is required (e.g. -from 2025-06-02)")
+		return usagef("missing -from (e.g. -from 2025-06-02)")
 	}
 	days, err := strconv.Atoi(strings.TrimSuffix(*horizon, "d"))
 	if err != nil || days < 1 || days > 3650 {

@@ -104,7 +104,7 @@ func TestUsageErrors(t *testing.T) {
 	require.Contains(t, stderr.String(), `unknown command "frobnicate"`)
 	stderr.Reset()
 	require.Equal(t, ExitUsage, Main(context.Background(), []string{"migrate", "sideways"}, nil, &bytes.Buffer{}, &stderr, envMap(nil)))
-	require.Contains(t, stderr.String(), `unknown migrate action "sideways"`)
+	require.Contains(t, stderr.String(), `arbsync migrate: unknown subcommand "sideways" (want up, down or status)`)
 	stderr.Reset()
 	require.Equal(t, ExitFailure, Main(context.Background(), []string{"migrate", "up"}, nil, &bytes.Buffer{}, &stderr, envMap(nil)))
 	require.True(t, strings.Contains(stderr.String(), "DATABASE_URL: is required"), stderr.String())

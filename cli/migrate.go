@@ -3,29 +3,37 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/arbsync/arbsync/config"
 	"github.com/arbsync/arbsync/db"
 )
 
-func runMigrate(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("migrate", io.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(io.Stderr, "usage: arbsync migrate up | down | status\n\n  up      apply every pending migration\n  down    roll back the most recent migration\n  status  list migrations and whether each is applied")
+func migrateCommand() *command {
+	return &command{
+		name:    "migrate",
+		args:    "up|down|status",
+		summary: "apply or inspect the database migrations",
+		about: "Applies or inspects the schema migrations embedded in the binary. Safe to run from several replicas " +
+			"at once: one applies them while the others wait. The daemon refuses to start until the schema is current.",
+		subs: []*command{{
+			name: "migrate up", summary: "apply every pending migration", env: true, run: runMigrate,
+			about: "Applies every pending migration, in order, and says how many it applied.",
+		}, {
+			name: "migrate down", summary: "roll back the most recent migration", env: true, run: runMigrate,
+			about: "Rolls back the most recently applied migration, and says which.",
+		}, {
+			name: "migrate status", summary: "list the migrations and whether each is applied", env: true, run: runMigrate,
+			about: "Lists every migration with its version, whether it is applied (and when) or pending, and its file.",
+		}},
 	}
-	if err := parseFlags(fs, args); err != nil {
+}
+
+func runMigrate(ctx context.Context, c *command, args []string, io IO) error {
+	if err := c.parse(c.flags(), args, io); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return usagef("want exactly one of up, down, status; got %q", strings.Join(fs.Args(), " "))
-	}
-	verb := fs.Arg(0)
-	if verb != "up" && verb != "down" && verb != "status" {
-		return usagef("unknown migrate action %q (want up, down or status)", verb)
-	}
+	verb := c.leaf()
 	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true})
 	if err != nil {
 		return err

@@ -15,23 +15,31 @@ import (
 	"github.com/arbsync/arbsync/report"
 )
 
-func runReport(ctx context.Context, args []string, io IO) error {
-	if len(args) == 0 || args[0] != "weekly" {
-		return usagef("usage: arbsync report weekly [-week 2026-W48] [-out DIR]")
+func reportCommand() *command {
+	return &command{
+		name:    "report",
+		args:    "weekly [flags]",
+		summary: "write the weekly threshold report files",
+		about:   "Writes the reports risk managers read. Today there is one: the weekly threshold report.",
+		subs: []*command{{
+			name:    "report weekly",
+			args:    "[-week 2026-W48] [-out DIR]",
+			summary: "write a week's threshold report (Markdown, HTML, CSV)",
+			about: "Writes the weekly threshold report as Markdown, one self-contained HTML file and a CSV, and prints " +
+				"their paths. A week whose report the weekly job stored is written exactly as stored; for the " +
+				"current week without a stored report, the thresholds are computed from the current scores " +
+				"(nothing is written to the database).",
+			env: true,
+			run: runReport,
+		}},
 	}
-	fs := newFlagSet("report weekly", io.Stderr)
+}
+
+func runReport(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
 	out := fs.String("out", "", "directory for the .md, .html and .csv files (default: ARBSYNC_REPORT_DIR)")
-	fs.Usage = func() {
-		fmt.Fprintln(io.Stderr, `usage: arbsync report weekly [-week 2026-W48] [-out DIR]
-
-Writes the weekly threshold report (Markdown, self-contained HTML, CSV). A
-week whose report the weekly job stored is written exactly as stored; for
-the current week without a stored report, the thresholds are computed from
-the current scores (nothing is written to the database).`)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
 	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true})

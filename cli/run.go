@@ -19,9 +19,22 @@ import (
 	casesync "github.com/arbsync/arbsync/sync"
 )
 
-func runDaemon(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("run", io.Stderr)
-	if err := parseFlags(fs, args); err != nil {
+func runCommand() *command {
+	return &command{
+		name:    "run",
+		summary: "the daemon: schedules, watchlist notifications, alert delivery, HTTP",
+		about: "Runs the daemon until SIGTERM or Ctrl-C, then exits 0: the sync, daily rescore and weekly thresholds schedules " +
+			"(jobs missed while no daemon ran run at start), syncing watchlist edits within seconds of the database's notification, " +
+			"alert delivery, and one HTTP listener for /metrics, /healthz, /readyz and the ERP lookup API. " +
+			"It refuses to start on a database whose schema is not current (run `arbsync migrate up`). " +
+			"It takes no flags: everything comes from the environment below.",
+		more: printRunEnvironment,
+		run:  runDaemon,
+	}
+}
+
+func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
+	if err := c.parse(c.flags(), args, io); err != nil {
 		return err
 	}
 	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true, Upstream: true})

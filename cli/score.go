@@ -13,27 +13,31 @@ import (
 	"github.com/arbsync/arbsync/uscc"
 )
 
-func runScore(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("score", io.Stderr)
+func scoreCommand() *command {
+	return &command{
+		name:    "score",
+		args:    "-json < company.json | [-all] [-code CREDIT_CODE]...",
+		summary: "score cases from stdin (-json), or rescore companies in the database",
+		about: "With -json, scores one company's cases given as JSON on standard input and prints every component " +
+			"(no database; see README \"Checking a score by hand\"); malformed input exits 2 and names the field. " +
+			"Otherwise rescores companies in the database: those whose score changes today because cases left the " +
+			"365-day window (what the daily job does), every company (-all), or the named ones.",
+		env: true,
+		run: runScore,
+	}
+}
+
+func runScore(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	jsonIn := fs.Bool("json", false, "read one company's cases as JSON on stdin and print the full breakdown (no database)")
 	all := fs.Bool("all", false, "rescore every enabled, synced company")
 	var codes stringList
-	fs.Var(&codes, "code", "rescore only this company (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintln(io.Stderr, `usage: arbsync score -json < company.json
-       arbsync score [-all] [-code CREDIT_CODE]...
-
-With -json, scores the cases given on stdin and prints every component
-(see README "Checking a score by hand"). Otherwise rescores companies in the
-database: those whose score changes today because cases left the window
-(what the daily job does), every company (-all), or the named ones.`)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	fs.Var(&codes, "code", "rescore only the company with this `CREDIT_CODE` (repeatable)")
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
 	if *jsonIn {
-		if *all || len(codes) > 0 || fs.NArg() > 0 {
+		if *all || len(codes) > 0 {
 			return usagef("-json takes no other arguments")
 		}
 		in, err := scoring.ReadInput(io.Stdin)
@@ -42,10 +46,10 @@ database: those whose score changes today because cases left the window
 		}
 		return scoring.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
 	}
-	for i, c := range codes {
-		codes[i] = uscc.Normalize(c)
+	for i, code := range codes {
+		codes[i] = uscc.Normalize(code)
 		if !uscc.FormatValid(codes[i]) {
-			return usagef("-code %q: %s", c, uscc.Problem(codes[i]))
+			return usagef("-code %q: %s", code, uscc.Problem(codes[i]))
 		}
 	}
 	cfg, _, pool, err := setup(ctx, io, config.Need{Database: true})

@@ -10,24 +10,43 @@ import (
 	"github.com/arbsync/arbsync/uscc"
 )
 
-func runSim(ctx context.Context, args []string, io IO) error {
-	if len(args) > 0 && args[0] == "sample" {
-		return runSimSample(args[1:], io)
+func simCommand() *command {
+	return &command{
+		name:    "sim",
+		args:    "[flags] | sample [-n 300] [-seed 1]",
+		summary: "the vendor simulator (or `sim sample` for a demo watchlist CSV)",
+		about: "Serves a simulated data vendor over HTTP until SIGTERM or Ctrl-C: both wire protocols byte for byte, " +
+			"credentials checked as the vendor checks them, and deterministic data (the same seed, credit code and " +
+			"date always give the same company and cases), with injectable faults, latency and a QPS quota. " +
+			"POST /_sim/advance?days=N lets simulated days pass; the /_sim/ endpoints answer loopback clients only.",
+		subs: []*command{{
+			name:    "sim sample",
+			args:    "[-n 300] [-seed 1] > watchlist.csv",
+			summary: "print a watchlist CSV of simulated companies",
+			about: "Prints a watchlist CSV (for `arbsync watchlist import`) of companies the simulator knows, with " +
+				"valid credit codes and the GB/T 4754 industries the simulator gives them: the demo watchlist of `make run`.",
+			run: runSimSample,
+		}},
+		run: runSim,
 	}
-	return sim.Main(ctx, args, io.Stderr)
+}
+
+func runSim(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
+	serve := sim.Flags(fs)
+	if err := c.parse(fs, args, io); err != nil {
+		return err
+	}
+	return serve(ctx, io.Stderr)
 }
 
 // runSimSample prints a watchlist CSV of companies the simulator knows, with
 // the industries it gives them: the demo watchlist of `make run`.
-func runSimSample(args []string, io IO) error {
-	fs := newFlagSet("sim sample", io.Stderr)
+func runSimSample(_ context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	n := fs.Int("n", 300, "number of companies")
 	seed := fs.Int64("seed", 1, "the simulator's data seed")
-	fs.Usage = func() {
-		fmt.Fprintln(io.Stderr, "usage: arbsync sim sample [-n 300] [-seed 1] > watchlist.csv\n\nPrints a watchlist CSV of simulated companies (valid credit codes, real GB/T 4754 industries).")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
 	if *n < 1 || *n > 10_000_000 {
@@ -48,6 +67,31 @@ func runSimSample(args []string, io IO) error {
 	return w.Error()
 }
 
-func runKeygen(_ context.Context, args []string, io IO) error {
-	return upstream.KeygenMain(args, io.Stdout, io.Stderr)
+func keygenCommand() *command {
+	return &command{
+		name:    "keygen",
+		args:    "[-out DIR] [-name PREFIX]",
+		summary: "write an RSA key pair for the signed vendor protocol",
+		about: "Writes an RSA-2048 key pair for the signed vendor protocol into DIR: PREFIX-private.pem (PKCS#8, " +
+			"mode 0600; point ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE at it) and PREFIX-public.pem (give it to the vendor, " +
+			"or to `arbsync sim -public-key`). It never overwrites a file.",
+		run: runKeygen,
+	}
+}
+
+func runKeygen(_ context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
+	out := fs.String("out", ".", "directory to write the key pair into (created with mode 0700 if missing)")
+	name := fs.String("name", "arbsync", "file name prefix: NAME-private.pem and NAME-public.pem")
+	if err := c.parse(fs, args, io); err != nil {
+		return err
+	}
+	priv, pub, err := upstream.GenerateKeyPair(*out, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Stdout, "private key: %s (mode 0600; keep it secret)\n", priv)
+	fmt.Fprintf(io.Stdout, "public key:  %s (give this one to the vendor, or to `arbsync sim -public-key`)\n", pub)
+	fmt.Fprintf(io.Stdout, "configure:   ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE=%s\n", priv)
+	return nil
 }

@@ -14,22 +14,31 @@ type stringList []string
 func (s *stringList) String() string     { return fmt.Sprint(*s) }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func runSync(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("sync", io.Stderr)
+func syncCommand() *command {
+	return &command{
+		name:    "sync",
+		args:    "[-all] [-code CREDIT_CODE]...",
+		summary: "run one sync pass (due companies, -all, or -code C)",
+		about: "Runs one sync pass, as the daemon's sync tick does: fetches every company that is due from the vendor, " +
+			"or every enabled company (-all), or the named ones (due or not), stores what changed and rescores them. " +
+			"Prints the pass's counts; the pass is recorded in arbsync.sync_runs.",
+		env: true,
+		run: runSync,
+	}
+}
+
+func runSync(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	all := fs.Bool("all", false, "sync every enabled company once, due or not")
 	var codes stringList
-	fs.Var(&codes, "code", "sync only this company (repeatable), due or not")
-	fs.Usage = func() {
-		fmt.Fprintln(io.Stderr, "usage: arbsync sync [-all] [-code CREDIT_CODE]...\n\nRuns one sync pass: every due company, or all enabled companies, or the named ones.")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	fs.Var(&codes, "code", "sync only the company with this `CREDIT_CODE` (repeatable), due or not")
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
-	for i, c := range codes {
-		codes[i] = uscc.Normalize(c)
+	for i, code := range codes {
+		codes[i] = uscc.Normalize(code)
 		if !uscc.FormatValid(codes[i]) {
-			return usagef("-code %q: %s", c, uscc.Problem(codes[i]))
+			return usagef("-code %q: %s", code, uscc.Problem(codes[i]))
 		}
 	}
 	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true, Upstream: true})

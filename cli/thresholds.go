@@ -18,17 +18,36 @@ import (
 	"github.com/arbsync/arbsync/weekly"
 )
 
-func runThresholds(ctx context.Context, args []string, io IO) error {
-	if len(args) == 0 {
-		return usagef("usage: arbsync thresholds recompute [-week 2026-W48] [-dry-run] | backtest -from DATE -to DATE [-horizon 90d]")
-	}
-	switch args[0] {
-	case "recompute":
-		return runThresholdsRecompute(ctx, args[1:], io)
-	case "backtest":
-		return runBacktest(ctx, args[1:], io)
-	default:
-		return usagef("unknown thresholds action %q (want recompute or backtest)", args[0])
+func thresholdsCommand() *command {
+	return &command{
+		name:    "thresholds",
+		args:    "recompute|backtest [flags]",
+		summary: "weekly dynamic thresholds: recompute a week (-dry-run), or backtest fixed vs dynamic",
+		about: "The weekly dynamic thresholds per industry: recompute computes, stores and applies a week's, as the " +
+			"weekly job does (or only prints them with -dry-run); backtest compares the fixed and the dynamic " +
+			"thresholds on the stored history.",
+		subs: []*command{{
+			name:    "thresholds recompute",
+			args:    "[-week 2026-W48] [-dry-run]",
+			summary: "compute, store and apply a week's thresholds, and write its report",
+			about: "Computes a week's warning and urgent thresholds per industry from the current scores, stores " +
+				"them (replacing that week's rows) and writes the week's report, as the weekly job does. If it is " +
+				"the newest week, its thresholds are put in force: every company whose level changes under them is " +
+				"updated, and a company pushed into a worse level gets an alert. With -dry-run it prints the table " +
+				"and the changes from last week and writes nothing.",
+			env: true,
+			run: runThresholdsRecompute,
+		}, {
+			name:    "thresholds backtest",
+			args:    "-from WEEK [-to WEEK] [-horizon 90d] [-json]",
+			summary: "compare fixed and dynamic thresholds on past weeks",
+			about: "For each week from -from to -to, scores every company as of that Monday from its stored cases, " +
+				"computes that week's thresholds, and counts the companies each rule flags that had a new case " +
+				"filed within the horizon: precision, recall and lift of the fixed and the dynamic thresholds. " +
+				"Writes nothing.",
+			env: true,
+			run: runBacktest,
+		}},
 	}
 }
 
@@ -63,11 +82,11 @@ func newWeeklyJob(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool) *we
 	return &weekly.Job{Pool: pool, Params: cfg.Thresholds, Location: cfg.Timezone, Log: log.With().Str("component", "thresholds").Logger()}
 }
 
-func runThresholdsRecompute(ctx context.Context, args []string, io IO) error {
-	fs := newFlagSet("thresholds recompute", io.Stderr)
+func runThresholdsRecompute(ctx context.Context, c *command, args []string, io IO) error {
+	fs := c.flags()
 	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
 	dry := fs.Bool("dry-run", false, "print the table it would write, and the changes from last week, without writing")
-	if err := parseFlags(fs, args); err != nil {
+	if err := c.parse(fs, args, io); err != nil {
 		return err
 	}
 	cfg, log, pool, err := setup(ctx, io, config.Need{Database: true})

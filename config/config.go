@@ -74,6 +74,10 @@ type Upstream struct {
 type Env struct {
 	Getenv   func(string) string
 	ReadFile func(string) ([]byte, error)
+	// Default, when set, is told the default of each variable that has one,
+	// as Load reads it (the value Load uses while the variable is unset), so
+	// that `arbsync run -h` can list them from this one place.
+	Default func(name, value string)
 }
 
 // OSEnv is the process environment and file system.
@@ -101,7 +105,7 @@ func Load(env Env, need Need) (Config, error) {
 		SyncBatch:          p.intRange("ARBSYNC_SYNC_BATCH", 200, 1, 10000),
 		SyncLease:          p.duration("ARBSYNC_SYNC_LEASE", 5*time.Minute, 10*time.Second, 24*time.Hour),
 		ShutdownGrace:      p.duration("ARBSYNC_SHUTDOWN_GRACE", 30*time.Second, 0, time.Hour),
-		ReplicaID:          p.str("ARBSYNC_REPLICA_ID", defaultReplicaID()),
+		ReplicaID:          p.computed("ARBSYNC_REPLICA_ID", "hostname-pid", defaultReplicaID),
 		ReportDir:          p.str("ARBSYNC_REPORT_DIR", "reports"),
 		LogFormat:          p.oneOf("ARBSYNC_LOG_FORMAT", "json", "json", "console"),
 		Upstream: Upstream{
@@ -201,11 +205,28 @@ func (p *parser) raw(name string) (string, bool) {
 	return v, v != ""
 }
 
+// noteDefault tells Env.Default the default of variable name.
+func (p *parser) noteDefault(name, def string) {
+	if p.env.Default != nil && def != "" {
+		p.env.Default(name, def)
+	}
+}
+
 func (p *parser) str(name, def string) string {
+	p.noteDefault(name, def)
 	if v, ok := p.raw(name); ok {
 		return v
 	}
 	return def
+}
+
+// computed is str for a default computed at start; shown describes it.
+func (p *parser) computed(name, shown string, def func() string) string {
+	p.noteDefault(name, shown)
+	if v, ok := p.raw(name); ok {
+		return v
+	}
+	return def()
 }
 
 // secret reads NAME or, when NAME is empty, the file named by NAME_FILE.
@@ -254,6 +275,7 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 }
 
 func (p *parser) intRange(name string, def, lo, hi int) int {
+	p.noteDefault(name, strconv.Itoa(def))
 	v, ok := p.raw(name)
 	if !ok {
 		return def
@@ -267,6 +289,7 @@ func (p *parser) intRange(name string, def, lo, hi int) int {
 }
 
 func (p *parser) points(name string, def scoring.Points) scoring.Points {
+	p.noteDefault(name, strings.TrimSuffix(def.String(), ".00"))
 	v, ok := p.raw(name)
 	if !ok {
 		return def
@@ -280,6 +303,7 @@ func (p *parser) points(name string, def scoring.Points) scoring.Points {
 }
 
 func (p *parser) float(name string, def, lo, hi float64) float64 {
+	p.noteDefault(name, strconv.FormatFloat(def, 'g', -1, 64))
 	v, ok := p.raw(name)
 	if !ok {
 		return def
@@ -293,6 +317,7 @@ func (p *parser) float(name string, def, lo, hi float64) float64 {
 }
 
 func (p *parser) duration(name string, def, lo, hi time.Duration) time.Duration {
+	p.noteDefault(name, shortDuration(def))
 	v, ok := p.raw(name)
 	if !ok {
 		return def
@@ -339,6 +364,7 @@ func (p *parser) httpURL(name, def string) string {
 }
 
 func (p *parser) logLevel(name string, def zerolog.Level) zerolog.Level {
+	p.noteDefault(name, def.String())
 	v, ok := p.raw(name)
 	if !ok {
 		return def
@@ -349,4 +375,16 @@ func (p *parser) logLevel(name string, def zerolog.Level) zerolog.Level {
 		return def
 	}
 	return l
+}
+
+// shortDuration writes d without zero trailing units: 5m, 30s, 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

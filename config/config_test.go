@@ -126,3 +126,34 @@ func TestEmptySecretFile(t *testing.T) {
 	require.False(t, errors.Is(err, os.ErrNotExist))
 	require.True(t, strings.HasPrefix(err.Error(), "invalid configuration:"))
 }
+
+// The defaults Env.Default reports (what `arbsync run -h` lists) are the
+// ones Load uses: setting every variable to its reported default changes
+// nothing.
+func TestReportedDefaultsAreTheDefaults(t *testing.T) {
+	defaults := map[string]string{}
+	env := envOf(map[string]string{"DATABASE_URL": dsn}, nil)
+	env.Default = func(name, value string) { defaults[name] = value }
+	unset, err := Load(env, Need{Database: true})
+	require.NoError(t, err)
+
+	require.Equal(t, "*/5 * * * *", defaults["ARBSYNC_SYNC_SCHEDULE"])
+	require.Equal(t, "5m", defaults["ARBSYNC_SYNC_LEASE"])
+	require.Equal(t, "60", defaults["ARBSYNC_THRESHOLD_WARNING"])
+	require.Equal(t, "20", defaults["ARBSYNC_UPSTREAM_QPS"])
+	require.Equal(t, "info", defaults["ARBSYNC_LOG_LEVEL"])
+	require.Equal(t, "hostname-pid", defaults["ARBSYNC_REPLICA_ID"], "a computed default is described, not shown as this process's value")
+	require.NotContains(t, defaults, "DATABASE_URL", "no default")
+
+	vars := map[string]string{"DATABASE_URL": dsn}
+	for name, value := range defaults {
+		if name != "ARBSYNC_REPLICA_ID" {
+			vars[name] = value
+		}
+	}
+	set, err := Load(envOf(vars, nil), Need{Database: true})
+	require.NoError(t, err)
+	require.Equal(t, unset.Timezone.String(), set.Timezone.String())
+	unset.Timezone, set.Timezone = nil, nil
+	require.Equal(t, unset, set)
+}

@@ -185,3 +185,84 @@ func TestWatchlistInsertNotifies(t *testing.T) {
 	require.Equal(t, "arbsync_watchlist", n.Channel)
 	require.Equal(t, code, n.Payload, "the payload is the normalized credit code")
 }
+
+// Every check an admin can trip on the watchlist says what is wrong with
+// which row, and hints at what to write; none is left to a bare constraint
+// name. The BEFORE trigger raises these before the table's constraints.
+func TestWatchlistMessagesNameTheProblemAndTheRow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.New(t)
+	code := uscc.Generate(7, 7)
+	_, err := pool.Exec(ctx, `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '丙公司', '47')`, code)
+	require.NoError(t, err)
+	fresh := uscc.Generate(8, 8)
+	q := `"` + fresh + `"`
+
+	for _, tc := range []struct {
+		name    string
+		sql     string
+		args    []any
+		sqlcode string
+		message string
+		hint    string
+	}{
+		{"empty company name", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '', '47')`, []any{fresh},
+			"23514", `company name is empty for credit code ` + q, "company's name"},
+		{"company name of spaces", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '   ', '47')`, []any{fresh},
+			"23514", `company name is empty for credit code ` + q, "only spaces counts as empty"},
+		{"NULL company name", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, NULL, '47')`, []any{fresh},
+			"23502", `company name is empty for credit code ` + q, "company's name"},
+		{"name emptied by an update", `UPDATE arbsync.watchlist SET company_name = ' ' WHERE credit_code = $1`, []any{code},
+			"23514", `company name is empty for credit code "` + code + `"`, "company's name"},
+		{"refresh_interval of 1 second", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, refresh_interval) VALUES ($1, '丁公司', '47', '1 second')`, []any{fresh},
+			"23514", `refresh_interval 00:00:01 for credit code ` + q + ` is shorter than the minimum 1 minute`, "at least 1 minute"},
+		{"refresh_interval just under a minute", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, refresh_interval) VALUES ($1, '丁公司', '47', '59.999999 seconds')`, []any{fresh},
+			"23514", `refresh_interval 00:00:59.999999 for credit code ` + q + ` is shorter than the minimum 1 minute`, "at least 1 minute"},
+		{"negative refresh_interval", `UPDATE arbsync.watchlist SET refresh_interval = '-6 hours' WHERE credit_code = $1`, []any{code},
+			"23514", `refresh_interval -06:00:00 for credit code "` + code + `" is shorter than the minimum 1 minute`, "e.g. '6 hours'"},
+		{"a month less 30 days is zero", `UPDATE arbsync.watchlist SET refresh_interval = '1 mon -30 days' WHERE credit_code = $1`, []any{code},
+			"23514", `refresh_interval 1 mon -30 days for credit code "` + code + `" is shorter than the minimum 1 minute`, "at least 1 minute"},
+		{"NULL refresh_interval", `UPDATE arbsync.watchlist SET refresh_interval = NULL WHERE credit_code = $1`, []any{code},
+			"23502", `refresh_interval is NULL for credit code "` + code + `"`, "24 hours"},
+		{"empty industry code", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '戊公司', ' ')`, []any{fresh},
+			"23503", `industry code is empty for credit code ` + q, "GB/T 4754-2017"},
+		{"NULL industry code", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '戊公司', NULL)`, []any{fresh},
+			"23502", `industry code is empty for credit code ` + q, "GB/T 4754-2017"},
+		{"empty credit code", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ('  ', '己公司', '47')`, nil,
+			"23514", `credit code is empty for company "己公司"`, "18 characters"},
+		{"NULL credit code", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES (NULL, '己公司', '47')`, nil,
+			"23502", `credit code is empty for company "己公司"`, "18 characters"},
+		{"NULL credit code and name", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES (NULL, NULL, '47')`, nil,
+			"23502", `credit code is empty`, "18 characters"},
+		{"NULL enabled", `UPDATE arbsync.watchlist SET enabled = NULL WHERE credit_code = $1`, []any{code},
+			"23502", `enabled is NULL for credit code "` + code + `"`, "true or false"},
+		{"NULL checksum_override", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, checksum_override) VALUES ($1, '庚公司', '47', NULL)`, []any{fresh},
+			"23502", `checksum_override is NULL for credit code ` + q, "true or false"},
+		{"NULL note", `UPDATE arbsync.watchlist SET note = NULL WHERE credit_code = $1`, []any{code},
+			"23502", `note is NULL for credit code "` + code + `"`, "'' for no note"},
+		{"NULL added_by", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, added_by) VALUES ($1, '辛公司', '47', NULL)`, []any{fresh},
+			"23502", `added_by is NULL for credit code ` + q, "current user"},
+		{"NULL created_at", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, created_at) VALUES ($1, '壬公司', '47', NULL)`, []any{fresh},
+			"23502", `created_at is NULL for credit code ` + q, "now()"},
+		{"NULL updated_at", `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, updated_at) VALUES ($1, '癸公司', '47', NULL)`, []any{fresh},
+			"23502", `updated_at is NULL for credit code ` + q, "trigger sets it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := pool.Exec(ctx, tc.sql, tc.args...)
+			pe := pgErr(t, err)
+			require.Equal(t, tc.message, pe.Message)
+			require.Contains(t, pe.Hint, tc.hint)
+			require.Equal(t, tc.sqlcode, pe.Code)
+			require.Empty(t, pe.ConstraintName, "the trigger explains the problem before a constraint fires")
+		})
+	}
+
+	// The minimum itself is accepted, and nothing above changed the row.
+	_, err = pool.Exec(ctx, `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code, refresh_interval) VALUES ($1, '丁公司', '47', '1 minute')`, fresh)
+	require.NoError(t, err)
+	var name, interval string
+	var enabled bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT company_name, refresh_interval::text, enabled FROM arbsync.watchlist WHERE credit_code = $1`, code).Scan(&name, &interval, &enabled))
+	require.Equal(t, []any{"丙公司", "24:00:00", true}, []any{name, interval, enabled})
+}

@@ -1,5 +1,5 @@
 // Package sim is a simulated labor-arbitration data vendor: a real HTTP
-// server (`arbsync sim`, Main) that speaks both of the vendor's wire
+// server (`arbsync sim`, Flags) that speaks both of the vendor's wire
 // protocols byte for byte, checks credentials as the vendor does, and
 // serves deterministic synthetic data. Every test, benchmark and `make run`
 // talks to it instead of the real vendor (DESIGN §2).

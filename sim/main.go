@@ -17,71 +17,81 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Main is the `arbsync sim` command: it serves a simulated vendor until ctx
-// ends, then shuts down gracefully. Logs go to stderr (zerolog).
-func Main(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8089", "address to listen on")
-	protocol := fs.String("protocol", ProtocolSigned, "protocol to serve: signed, tianyuan or both")
-	publicKey := fs.String("public-key", "", "PEM public key verifying signed requests (from `arbsync keygen`)")
-	appID := fs.String("app-id", "arbsync", "X-App-Id accepted by the signed protocol")
-	accessID := fs.String("access-id", "", "Access-Id accepted by the tianyuan protocol")
-	accessKey := fs.String("access-key", "", "tianyuan Access Key, 32 hex characters (visible in ps; prefer -access-key-file)")
-	accessKeyFile := fs.String("access-key-file", "", "file holding the tianyuan Access Key")
-	product := fs.String("product", upstream.DefaultProduct, "tianyuan product code served")
-	qps := fs.Float64("qps", 0, "QPS quota over all callers; 0 = none (past it: 5001 / HTTP 429)")
-	latency := fs.Duration("latency", 0, "mean answer latency, e.g. 50ms")
-	jitter := fs.Duration("jitter", 0, "latency varies uniformly by ± this much")
-	errorRates := fs.String("error-rate", "", "faults as CODE=P,…: business codes (5001=0.1,4003=0.01), HTTP statuses (503=0.05), or garbage, truncated, oversized, malformed, hang")
-	permission := fs.Bool("deny-product", false, "deny the product to everyone (4003 / 1008)")
-	unknown := fs.Float64("unknown-share", 0.02, "share of credit codes the vendor does not know (6002 / 1000)")
-	seed := fs.Int64("seed", 1, "data seed: the same seed, code and date give the same cases")
-	date := fs.String("date", "", "simulated date, e.g. 2026-11-24 (default: today, China time)")
-	advanceEvery := fs.Duration("advance-every", 0, "advance the simulated date by one day every this much wall time (0 = never)")
-	pageSizeMax := fs.Int("page-size-max", DefaultPageSizeMax, "largest page size served")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	logFormat := fs.String("log-format", "json", "log format: json or console")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("sim: unexpected arguments %q", fs.Args())
-	}
+// Flags defines the `arbsync sim` command's flags on fs and returns the
+// command itself: after fs is parsed, serve runs the simulator the flags
+// describe until ctx ends, then shuts down gracefully. Logs go to stderr
+// (zerolog). Parsing and help are the caller's (package cli).
+func Flags(fs *flag.FlagSet) (serve func(ctx context.Context, stderr io.Writer) error) {
+	var f flagValues
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8089", "address to listen on")
+	fs.StringVar(&f.protocol, "protocol", ProtocolSigned, "protocol to serve: signed, tianyuan or both")
+	fs.StringVar(&f.publicKey, "public-key", "", "PEM public key verifying signed requests (from arbsync keygen)")
+	fs.StringVar(&f.appID, "app-id", "arbsync", "X-App-Id accepted by the signed protocol")
+	fs.StringVar(&f.accessID, "access-id", "", "Access-Id accepted by the tianyuan protocol")
+	fs.StringVar(&f.accessKey, "access-key", "", "tianyuan Access Key, 32 hex characters (visible in ps; prefer -access-key-file)")
+	fs.StringVar(&f.accessKeyFile, "access-key-file", "", "file holding the tianyuan Access Key")
+	fs.StringVar(&f.product, "product", upstream.DefaultProduct, "tianyuan product code served")
+	fs.Float64Var(&f.qps, "qps", 0, "QPS quota over all callers; 0 = none (past it: 5001 / HTTP 429)")
+	fs.DurationVar(&f.latency, "latency", 0, "mean answer latency, e.g. 50ms")
+	fs.DurationVar(&f.jitter, "jitter", 0, "latency varies uniformly by ± this much")
+	fs.StringVar(&f.errorRates, "error-rate", "", "faults as CODE=P,…: business codes (5001=0.1,4003=0.01), HTTP statuses (503=0.05), or garbage, truncated, oversized, malformed, hang")
+	fs.BoolVar(&f.permission, "deny-product", false, "deny the product to everyone (4003 / 1008)")
+	fs.Float64Var(&f.unknown, "unknown-share", 0.02, "share of credit codes the vendor does not know (6002 / 1000)")
+	fs.Int64Var(&f.seed, "seed", 1, "data seed: the same seed, code and date give the same cases")
+	fs.StringVar(&f.date, "date", "", "simulated date, e.g. 2026-11-24 (default: today, China time)")
+	fs.DurationVar(&f.advanceEvery, "advance-every", 0, "advance the simulated date by one day every this much wall time (0 = never)")
+	fs.IntVar(&f.pageSizeMax, "page-size-max", DefaultPageSizeMax, "largest page size served")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.logFormat, "log-format", "json", "log format: json or console")
+	return func(ctx context.Context, stderr io.Writer) error { return serveFlags(ctx, stderr, f) }
+}
 
-	log, err := newLogger(stderr, *logLevel, *logFormat)
+// flagValues are the parsed flags of `arbsync sim`.
+type flagValues struct {
+	listen, protocol, publicKey, appID, accessID, accessKey, accessKeyFile, product string
+	qps, unknown                                                                    float64
+	latency, jitter, advanceEvery                                                   time.Duration
+	errorRates, date, logLevel, logFormat                                           string
+	permission                                                                      bool
+	seed                                                                            int64
+	pageSizeMax                                                                     int
+}
+
+// serveFlags checks the flag values, then serves until ctx ends.
+func serveFlags(ctx context.Context, stderr io.Writer, f flagValues) error {
+	log, err := newLogger(stderr, f.logLevel, f.logFormat)
 	if err != nil {
 		return err
 	}
 	cfg := Config{
-		Protocol: *protocol, AppID: *appID, AccessID: *accessID, Product: *product,
-		QPS: *qps, Latency: *latency, Jitter: *jitter, UnknownShare: *unknown, Seed: *seed,
-		PageSizeMax: *pageSizeMax, Logger: log,
+		Protocol: f.protocol, AppID: f.appID, AccessID: f.accessID, Product: f.product,
+		QPS: f.qps, Latency: f.latency, Jitter: f.jitter, UnknownShare: f.unknown, Seed: f.seed,
+		PageSizeMax: f.pageSizeMax, Logger: log,
 	}
-	if *publicKey != "" {
-		if cfg.PublicKey, err = upstream.LoadPublicKey(*publicKey); err != nil {
+	if f.publicKey != "" {
+		if cfg.PublicKey, err = upstream.LoadPublicKey(f.publicKey); err != nil {
 			return fmt.Errorf("sim: -public-key: %w", err)
 		}
 	}
 	switch {
-	case *accessKey != "" && *accessKeyFile != "":
+	case f.accessKey != "" && f.accessKeyFile != "":
 		return errors.New("sim: give -access-key or -access-key-file, not both")
-	case *accessKeyFile != "":
-		b, err := os.ReadFile(*accessKeyFile)
+	case f.accessKeyFile != "":
+		b, err := os.ReadFile(f.accessKeyFile)
 		if err != nil {
 			return fmt.Errorf("sim: -access-key-file: %w", err)
 		}
 		cfg.AccessKey = upstream.Secret(strings.TrimSpace(string(b)))
 	default:
-		cfg.AccessKey = upstream.Secret(*accessKey)
+		cfg.AccessKey = upstream.Secret(f.accessKey)
 	}
-	if cfg.Faults, err = ParseFaults(*errorRates); err != nil {
+	if cfg.Faults, err = ParseFaults(f.errorRates); err != nil {
 		return fmt.Errorf("sim: -error-rate: %w", err)
 	}
-	cfg.Faults.Permission = *permission
-	if *date != "" {
-		if cfg.StartDate, err = time.Parse(time.DateOnly, *date); err != nil {
-			return fmt.Errorf("sim: -date %q must look like 2026-11-24", *date)
+	cfg.Faults.Permission = f.permission
+	if f.date != "" {
+		if cfg.StartDate, err = time.Parse(time.DateOnly, f.date); err != nil {
+			return fmt.Errorf("sim: -date %q must look like 2026-11-24", f.date)
 		}
 	}
 	srv, err := New(cfg)
@@ -89,7 +99,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)
 	}
@@ -97,9 +107,9 @@ func Main(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info().Str("addr", ln.Addr().String()).Str("protocol", cfg.Protocol).Str("date", srv.Date().Format(time.DateOnly)).
 		Int64("seed", cfg.Seed).Float64("qps", cfg.QPS).Dur("latency", cfg.Latency).Msg("simulator listening")
 
-	if *advanceEvery > 0 {
+	if f.advanceEvery > 0 {
 		go func() {
-			t := time.NewTicker(*advanceEvery)
+			t := time.NewTicker(f.advanceEvery)
 			defer t.Stop()
 			for {
 				select {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +18,17 @@ import (
 	"github.com/arbsync/arbsync/upstream"
 	"github.com/stretchr/testify/require"
 )
+
+// runSim is `arbsync sim` with args.
+func runSim(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	serve := sim.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return serve(ctx, stderr)
+}
 
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -47,7 +60,7 @@ func TestMainServesAndStops(t *testing.T) {
 	logs := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- sim.Main(ctx, []string{
+		done <- runSim(ctx, []string{
 			"-listen", "127.0.0.1:0", "-protocol", "both", "-public-key", pub, "-app-id", "demo",
 			"-access-id", "demo-ak", "-access-key-file", keyFile, "-seed", "11", "-date", "2026-11-24",
 			"-latency", "1ms", "-unknown-share", "0", "-error-rate", "5001=0.0,garbage=0",
@@ -88,7 +101,7 @@ func TestMainServesAndStops(t *testing.T) {
 	case err := <-done:
 		require.NoError(t, err)
 	case <-time.After(5 * time.Second):
-		t.Fatal("sim.Main did not stop after ctx was cancelled")
+		t.Fatal("the simulator did not stop after ctx was cancelled")
 	}
 	require.NotContains(t, logs.String(), accessKey, "the access key is never logged")
 }
@@ -108,7 +121,7 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"-public-key", "/nonexistent.pem"}, "public key"},
 	} {
 		var stderr lockedBuffer
-		err := sim.Main(context.Background(), tt.args, &stderr)
+		err := runSim(context.Background(), tt.args, &stderr)
 		require.Error(t, err, "%v", tt.args)
 		require.Contains(t, err.Error(), tt.want, "%v", tt.args)
 	}

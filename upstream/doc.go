@@ -82,6 +82,6 @@
 // # Keys
 //
 // LoadPrivateKey reads PEM (PKCS#1 or PKCS#8) and refuses files readable by
-// group or others; GenerateKeyPair and KeygenMain (`arbsync keygen`) write
-// an RSA-2048 pair, the private half with mode 0600.
+// group or others; GenerateKeyPair (`arbsync keygen`) writes an RSA-2048
+// pair, the private half with mode 0600.
 package upstream

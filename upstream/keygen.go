@@ -5,10 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 )
@@ -73,35 +70,5 @@ func writePEM(path string, perm os.FileMode, typ string, der []byte) error {
 		_ = os.Remove(path)
 		return fmt.Errorf("keygen: write %s: %w", path, err)
 	}
-	return nil
-}
-
-// KeygenMain is the `arbsync keygen` command: flags -out DIR (default ".")
-// and -name PREFIX (default "arbsync"). It prints the paths written and
-// what to do with them on stdout; usage and flag errors go to stderr.
-func KeygenMain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", ".", "directory to write the key pair into (created with mode 0700 if missing)")
-	name := fs.String("name", "arbsync", "file name prefix: NAME-private.pem and NAME-public.pem")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: arbsync keygen [-out DIR] [-name PREFIX]")
-		fmt.Fprintln(stderr, "Creates an RSA-2048 key pair for the signed upstream protocol.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("keygen: unexpected arguments")
-	}
-	priv, pub, err := GenerateKeyPair(*out, *name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "private key: %s (mode 0600; keep it secret)\n", priv)
-	fmt.Fprintf(stdout, "public key:  %s (give this one to the vendor, or to `arbsync sim -public-key`)\n", pub)
-	fmt.Fprintf(stdout, "configure:   ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE=%s\n", priv)
 	return nil
 }

@@ -83,11 +83,10 @@ func must[T any](v T, err error) T {
 // overwrite it.
 func TestKeygen(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keys")
-	var out, errOut bytes.Buffer
-	require.NoError(t, upstream.KeygenMain([]string{"-out", dir, "-name", "vendor"}, &out, &errOut))
-	priv, pub := filepath.Join(dir, "vendor-private.pem"), filepath.Join(dir, "vendor-public.pem")
-	require.Contains(t, out.String(), priv)
-	require.Contains(t, out.String(), pub)
+	priv, pub, err := upstream.GenerateKeyPair(dir, "vendor")
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, "vendor-private.pem"), priv)
+	require.Equal(t, filepath.Join(dir, "vendor-public.pem"), pub)
 
 	st, err := os.Stat(priv)
 	require.NoError(t, err)
@@ -106,8 +105,8 @@ func TestKeygen(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, pk.Equal(&key.PublicKey))
 
-	err = upstream.KeygenMain([]string{"-out", dir, "-name", "vendor"}, &out, &errOut)
+	_, _, err = upstream.GenerateKeyPair(dir, "vendor")
 	require.ErrorContains(t, err, "already exists")
-	require.Error(t, upstream.KeygenMain([]string{"-bogus"}, &out, &errOut))
-	require.Error(t, upstream.KeygenMain([]string{"-name", "../escape"}, &out, &errOut))
+	_, _, err = upstream.GenerateKeyPair(dir, "../escape")
+	require.Error(t, err)
 }

@@ -54,6 +54,13 @@
 //
 //	line 7: credit_code "91440300708461136A": check character is 'A' but the first 17 characters require 'T'
 //	line 9: credit_code "91440300708461136T" duplicates line 4
+//	line 12: company name is empty for credit code "91110108551385082Q"
+//	line 14: refresh_interval "30s" for credit code "91110000802100433B" is shorter than the minimum 1 minute
+//
+// A problem the watchlist trigger also checks (an empty code, name or
+// industry, an unknown industry, a refresh_interval under the minimum) is
+// worded as the trigger words it, so an admin reads the same message from
+// an import and from SQL.
 //
 // A malformed file (a row with a different number of fields than the header,
 // a stray quote) stops the import at the first such line with an error that

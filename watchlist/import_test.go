@@ -49,12 +49,12 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 		{Line: 6, Column: "credit_code", Message: `credit_code "91440300708461136A": check character is 'A' but the first 17 characters require 'T'`},
 		{Line: 7, Column: "credit_code", Message: `credit_code "9144030070846113IT": character 'I' at position 17 is not allowed (allowed: 0-9 and A-H J-N P-R T U W-Y, upper case; no I, O, Z, S, V)`},
 		{Line: 8, Column: "credit_code", Message: `credit_code "9144030070846113": must be 18 characters, got 16`},
-		{Line: 9, Column: "industry_code", Message: `industry_code "ZZ": unknown industry code (use a GB/T 4754-2017 section A-T or division 01-97; see arbsync.industries)`},
-		{Line: 10, Column: "company_name", Message: `company_name is empty`},
+		{Line: 9, Column: "industry_code", Message: `unknown industry code "ZZ" for credit code "` + code(3) + `" (use a GB/T 4754-2017 section A-T or division 01-97; see arbsync.industries)`},
+		{Line: 10, Column: "company_name", Message: `company name is empty for credit code "` + code(4) + `"`},
 		{Line: 11, Column: "credit_code", Message: fmt.Sprintf(`credit_code %q duplicates line 2`, dupe)},
 		{Line: 13, Column: "enabled", Message: `enabled "maybe": not a boolean (use true/false, 1/0, yes/no or 是/否)`},
-		{Line: 14, Column: "refresh_interval", Message: `refresh_interval "6 hourz": invalid input syntax for type interval: "6 hourz"`},
-		{Line: 15, Column: "refresh_interval", Message: `refresh_interval "30s": must be at least 1 minute`},
+		{Line: 14, Column: "refresh_interval", Message: `refresh_interval "6 hourz" for credit code "` + code(6) + `": invalid input syntax for type interval: "6 hourz"`},
+		{Line: 15, Column: "refresh_interval", Message: `refresh_interval "30s" for credit code "` + code(7) + `" is shorter than the minimum 1 minute`},
 	}
 	require.Equal(t, want, ve.Errors)
 	msg := err.Error()

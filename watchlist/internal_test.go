@@ -54,13 +54,13 @@ func TestIntervalMinimum(t *testing.T) {
 	t.Parallel()
 	for iv, want := range map[pgtype.Interval]string{
 		{Microseconds: microsPerMinute}:                     "",
-		{Microseconds: microsPerMinute - 1}:                 "must be at least 1 minute",
-		{Days: 1, Microseconds: -24 * microsPerHour}:        "must be at least 1 minute",
+		{Microseconds: microsPerMinute - 1}:                 "is shorter than the minimum 1 minute",
+		{Days: 1, Microseconds: -24 * microsPerHour}:        "is shorter than the minimum 1 minute",
 		{Days: 1, Microseconds: -23 * microsPerHour}:        "",
-		{Months: 1, Days: -30, Microseconds: 0}:             "must be at least 1 minute",
+		{Months: 1, Days: -30, Microseconds: 0}:             "is shorter than the minimum 1 minute",
 		{Months: 1<<31 - 1, Days: 1<<31 - 1}:                "",
-		{Months: -1 << 31, Microseconds: 1<<63 - 1}:         "must be at least 1 minute",
-		{Microseconds: int64(time.Duration(-1<<63) / 1000)}: "must be at least 1 minute",
+		{Months: -1 << 31, Microseconds: 1<<63 - 1}:         "is shorter than the minimum 1 minute",
+		{Microseconds: int64(time.Duration(-1<<63) / 1000)}: "is shorter than the minimum 1 minute",
 	} {
 		require.Equal(t, want, intervalProblem(iv), "%+v", iv)
 	}

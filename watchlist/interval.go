@@ -34,13 +34,13 @@ func goInterval(s string) (iv pgtype.Interval, ok bool, problem string) {
 }
 
 // intervalProblem mirrors the watchlist's refresh_interval_sane check
-// (refresh_interval >= interval '1 minute'), comparing as PostgreSQL does:
-// a month is 30 days and a day 24 hours.
+// (refresh_interval >= interval '1 minute') and the trigger's wording of it,
+// comparing as PostgreSQL does: a month is 30 days and a day 24 hours.
 func intervalProblem(iv pgtype.Interval) string {
 	span := new(big.Int).Mul(big.NewInt(int64(iv.Months)*30+int64(iv.Days)), big.NewInt(microsPerDay))
 	span.Add(span, big.NewInt(iv.Microseconds))
 	if span.Cmp(big.NewInt(microsPerMinute)) < 0 {
-		return "must be at least 1 minute"
+		return "is shorter than the minimum 1 minute"
 	}
 	return ""
 }

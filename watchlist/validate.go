@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -103,8 +104,14 @@ func (v *validator) check(rec *record) (e entry, ok bool) {
 	override, overrideOK := v.boolean(rec, colChecksumOverride, false)
 	e.checksumOverride = override
 	e.creditCode = uscc.Normalize(rec.fields[colCreditCode])
+	// The trigger trims with btrim (spaces only), so this does too.
+	e.companyName = strings.Trim(rec.fields[colCompanyName], " ")
 	if e.creditCode == "" {
-		v.fail(rec, colCreditCode, "credit_code is empty")
+		msg := "credit code is empty"
+		if e.companyName != "" {
+			msg += ` for company "` + e.companyName + `"`
+		}
+		v.fail(rec, colCreditCode, "%s", msg)
 	} else {
 		problem := uscc.Problem(e.creditCode)
 		checksumOnly := strings.HasPrefix(problem, "check character")
@@ -118,16 +125,15 @@ func (v *validator) check(rec *record) (e entry, ok bool) {
 		}
 	}
 
-	// The trigger trims with btrim (spaces only), so this does too.
-	if e.companyName = strings.Trim(rec.fields[colCompanyName], " "); e.companyName == "" {
-		v.fail(rec, colCompanyName, "company_name is empty")
+	if e.companyName == "" {
+		v.fail(rec, colCompanyName, "company name is empty%s", forCode(e.creditCode))
 	}
 	e.industryCode = strings.ToUpper(strings.Trim(rec.fields[colIndustryCode], " "))
 	switch {
 	case e.industryCode == "":
-		v.fail(rec, colIndustryCode, "industry_code is empty")
+		v.fail(rec, colIndustryCode, "industry code is empty%s", forCode(e.creditCode))
 	case !v.industries[e.industryCode]:
-		v.fail(rec, colIndustryCode, "industry_code %q: unknown industry code (use a GB/T 4754-2017 section A-T or division 01-97; see arbsync.industries)", e.industryCode)
+		v.fail(rec, colIndustryCode, `unknown industry code "%s"%s (use a GB/T 4754-2017 section A-T or division 01-97; see arbsync.industries)`, e.industryCode, forCode(e.creditCode))
 	}
 	e.enabled, _ = v.boolean(rec, colEnabled, true)
 	v.interval(rec, &e)
@@ -165,9 +171,31 @@ func (v *validator) interval(rec *record, e *entry) {
 		problem = intervalProblem(iv)
 	}
 	if problem != "" {
-		v.fail(rec, colRefreshInterval, "refresh_interval %q: %s", text, problem)
+		v.fail(rec, colRefreshInterval, "%s", intervalMessage(text, e.creditCode, problem))
 	}
 	e.refresh = iv
+}
+
+// forCode names the row in a message as the watchlist trigger does
+// (` for credit code "…"`), or returns "" when the row has no code.
+func forCode(code string) string {
+	if code == "" {
+		return ""
+	}
+	return ` for credit code "` + code + `"`
+}
+
+// intervalMessage words a refresh_interval problem as the watchlist trigger
+// does, quoting the interval as the file wrote it:
+// `refresh_interval "30s" for credit code "…" is shorter than the minimum 1 minute`.
+// A problem that is not a predicate ("is …"), such as PostgreSQL's own
+// message for text it cannot read, follows a colon.
+func intervalMessage(text, code, problem string) string {
+	sep := ": "
+	if strings.HasPrefix(problem, "is ") {
+		sep = " "
+	}
+	return "refresh_interval " + strconv.Quote(text) + forCode(code) + sep + problem
 }
 
 // resolveIntervals has PostgreSQL parse the refresh intervals that are not
@@ -219,7 +247,7 @@ func (v *validator) resolveIntervals(ctx context.Context, q *db.Queries, entries
 		}
 		if p, bad := problems[e.refreshText]; bad {
 			v.errs = append(v.errs, RowError{Line: e.refreshLine, Column: colRefreshInterval.String(),
-				Message: fmt.Sprintf("refresh_interval %q: %s", e.refreshText, p)})
+				Message: intervalMessage(e.refreshText, e.creditCode, p)})
 			continue
 		}
 		e.refresh = values[e.refreshText]
