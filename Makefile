@@ -4,7 +4,7 @@ GO ?= go
 DEV_DIR ?= .dev
 BIN := bin/arbsync
 
-.PHONY: help build run test test-go generate check-generate fmt-check vet lint migrate sim bench fuzz clean-dev
+.PHONY: help build run advance test test-go generate check-generate fmt-check vet lint migrate sim bench fuzz clean-dev
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ build: ## build bin/arbsync
 
 run: build ## start the whole demo: local PostgreSQL, simulator, demo watchlist, daemon
 	@scripts/run.sh
+
+advance: build ## beside a running `make run`: let DAYS (default 30) simulated days pass at the vendor and sync everyone
+	@scripts/run.sh advance $(or $(DAYS),30)
 
 test: check-generate fmt-check vet test-go ## all checks and tests (starts a throwaway PostgreSQL unless TEST_DATABASE_URL is set)
 

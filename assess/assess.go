@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,6 +46,16 @@ type Assessor struct {
 	Now func() time.Time
 	// Metrics may be nil.
 	Metrics *Metrics
+
+	mu     sync.Mutex
+	totals Stats // what the sync hook did, for a command's summary
+}
+
+// Totals is what the sync hook has done so far.
+func (a *Assessor) Totals() Stats {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.totals
 }
 
 // AsOf is today's date in the assessor's zone.

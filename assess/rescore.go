@@ -23,6 +23,11 @@ func (a *Assessor) SyncHook() casesync.ChangeHook {
 		}
 		st, err := a.Apply(ctx, tx, companies, a.AsOf())
 		a.Metrics.observe(st)
+		if err == nil {
+			a.mu.Lock()
+			a.totals.add(st)
+			a.mu.Unlock()
+		}
 		return err
 	}
 }

@@ -2,9 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// ansi matches the colour codes of zerolog's console format.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 
 // Every process a test starts is watched for error-level log lines: a
 // normal run logs none, so one that the test did not provoke on purpose is
@@ -21,7 +25,7 @@ var errorLevels = map[string]bool{"error": true, "fatal": true, "panic": true}
 func errorLines(output string) []string {
 	var out []string
 	for _, line := range strings.Split(output, "\n") {
-		line = strings.TrimSpace(line)
+		line = strings.TrimSpace(ansi.ReplaceAllString(line, ""))
 		if line == "" {
 			continue
 		}
@@ -84,6 +88,7 @@ func TestErrorLinesFindsErrorLevels(t *testing.T) {
 		`{"level":"warn","message":"watchlist listener lost its connection"}`,
 		`12:00:01 ERR job failed error=boom component=scheduler`,
 		`12:00:02 INF pass finished component=sync`,
+		"\x1b[90m12:00:03\x1b[0m \x1b[31mERR\x1b[0m \x1b[1mjob failed\x1b[0m",
 		`{"level":"fatal","message":"cannot go on"}`,
 		`arbsync run: invalid configuration:`,
 	}, "\n")
@@ -94,7 +99,7 @@ func TestErrorLinesFindsErrorLevels(t *testing.T) {
 		}
 	}
 	lines := errorLines(out)
-	require(len(lines) == 3, "three error lines: "+strings.Join(lines, " | "))
+	require(len(lines) == 4, "four error lines: "+strings.Join(lines, " | "))
 	require(len(unexpectedErrors(out, []string{"job failed"})) == 1, "allowing \"job failed\" leaves the fatal line")
 	require(len(unexpectedErrors(out, []string{"job failed", "cannot go on"})) == 0, "both allowed")
 }

@@ -172,8 +172,17 @@ func (p *process) exited() bool {
 // startProcess starts the arbsync binary with exactly env (nothing inherited).
 func startProcess(t *testing.T, name string, env []string, args ...string) *process {
 	t.Helper()
+	return startCommand(t, name, env, binary, args...)
+}
+
+// startCommand starts any program with exactly env, watched like an arbsync
+// process (its error-level log lines fail the test).
+func startCommand(t *testing.T, name string, env []string, path string, args ...string) *process {
+	t.Helper()
 	p := &process{name: name, done: make(chan struct{})}
-	p.cmd = exec.Command(binary, args...)
+	p.cmd = exec.Command(path, args...)
+	// Its own process group, so that stopping it stops what it started.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p.cmd.Env = env
 	p.cmd.Stdout = p
 	p.cmd.Stderr = p
@@ -181,6 +190,8 @@ func startProcess(t *testing.T, name string, env []string, args ...string) *proc
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
 		defer func() { requireNoUnexpectedErrors(t, p.name, p.log(), p.allowedErrors()) }()
+		// Whatever it started goes too.
+		defer func() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }()
 		if p.exited() {
 			return
 		}
@@ -193,7 +204,7 @@ func startProcess(t *testing.T, name string, env []string, args ...string) *proc
 			case <-time.After(3 * time.Second):
 			}
 		}
-		_ = p.cmd.Process.Kill()
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		<-p.done
 	})
 	return p

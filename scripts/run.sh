@@ -6,7 +6,9 @@
 #   - an alert receiver (127.0.0.1:8090) printing alerts to .dev/alerts.log
 #   - a demo watchlist of 300 companies (once, into an empty watchlist), a first sync, thresholds and report
 #   - the daemon, in the foreground (Ctrl-C stops everything but PostgreSQL)
-# `scripts/run.sh migrate-only` stops after the migrations; `sim-only` runs just the simulator.
+# `scripts/run.sh migrate-only` stops after the migrations; `sim-only` runs just the simulator;
+# `advance N` (make advance, beside a running make run) lets N simulated days pass at the vendor
+# and syncs every company at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -15,23 +17,58 @@ SIM_ADDR=${SIM_ADDR:-127.0.0.1:8089}
 SINK_ADDR=${SINK_ADDR:-127.0.0.1:8090}
 DEMO_COMPANIES=${DEMO_COMPANIES:-300}
 mkdir -p "$DEV_DIR"
-bin=bin/arbsync
+bin=${ARBSYNC_BIN:-bin/arbsync}
 
 step() { echo "==> $*"; }
+
+# post PATH: an HTTP POST to the simulator's admin API with bash's /dev/tcp
+# (no curl needed); prints the response body.
+post() {
+  local host=${SIM_ADDR%:*} port=${SIM_ADDR#*:} resp
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  printf 'POST %s HTTP/1.0\r\nHost: %s\r\nContent-Length: 0\r\n\r\n' "$1" "$SIM_ADDR" >&3
+  resp=$(cat <&3)
+  exec 3<&-
+  [[ $resp == "HTTP/1."?" 200"* ]] || { echo "simulator: ${resp%%$'\r'*}" >&2; return 1; }
+  printf '%s\n' "${resp##*$'\r\n\r\n'}"
+}
+
+if [[ "$mode" == "advance" ]]; then
+  days=${2:-30}
+  if [[ ! -f "$DEV_DIR/env" ]]; then
+    echo "make advance: no demo is set up here; start it with make run (in another terminal) first" >&2
+    exit 1
+  fi
+  # shellcheck source=/dev/null
+  . "$DEV_DIR/env"
+  step "the simulated vendor lives $days more days"
+  body=$(post "/_sim/advance?days=$days") || { echo "make advance: is make run running? (the simulator answers on $SIM_ADDR)" >&2; exit 1; }
+  date=$(sed -n 's/.*"date":"\([0-9-]*\)".*/\1/p' <<<"$body")
+  echo "$date" >"$DEV_DIR/sim-date"
+  echo "    the vendor's date is now $date"
+  step "sync every company now (the running daemon delivers the alerts to $DEV_DIR/alerts.log)"
+  ARBSYNC_LOG_LEVEL=warn $bin sync -all
+  exit 0
+fi
 
 if [[ ! -f "$DEV_DIR/keys/arbsync-private.pem" ]]; then
   step "development key pair in $DEV_DIR/keys"
   $bin keygen -out "$DEV_DIR/keys" >/dev/null
 fi
+# The simulated vendor starts 90 days in the past, so that `make advance` has
+# three months to let pass before its new cases are in the future of the
+# daemon's own date (scores count cases filed up to today). Its date is kept
+# in $DEV_DIR/sim-date across restarts.
+[[ -f "$DEV_DIR/sim-date" ]] || TZ=Asia/Shanghai date -d '90 days ago' +%F >"$DEV_DIR/sim-date"
 sim_args=(-listen "$SIM_ADDR" -public-key "$DEV_DIR/keys/arbsync-public.pem" -app-id arbsync-demo
-  -seed 1 -latency 20ms -jitter 10ms -qps 200 -log-format console -log-level warn)
+  -date "$(cat "$DEV_DIR/sim-date")" -seed 1 -latency 20ms -jitter 10ms -qps 200 -log-format console -log-level warn)
 if [[ "$mode" == "sim-only" ]]; then
   step "simulator on http://$SIM_ADDR (Ctrl-C to stop)"
   exec $bin sim "${sim_args[@]}"
 fi
 
-go build -o bin/devpg ./cmd/devpg
 if [[ -z "${DATABASE_URL:-}" ]]; then
+  go build -o bin/devpg ./cmd/devpg
   step "local PostgreSQL in $DEV_DIR/pg (set DATABASE_URL to use your own server)"
   DATABASE_URL=$(bin/devpg start "$DEV_DIR/pg")
   export DATABASE_URL
@@ -71,6 +108,16 @@ export ARBSYNC_HTTP_ADDR=${ARBSYNC_HTTP_ADDR:-127.0.0.1:8080}
 [[ -f "$DEV_DIR/lookup-token" ]] || head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEV_DIR/lookup-token"
 export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-token}
 
+# The demo's environment, for running bin/arbsync by hand (. .dev/env) and for make advance.
+{
+  echo "# the make run demo's environment: . $DEV_DIR/env, then run bin/arbsync commands"
+  for v in DATABASE_URL ARBSYNC_UPSTREAM_URL ARBSYNC_UPSTREAM_APP_ID ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE ARBSYNC_UPSTREAM_QPS \
+    ARBSYNC_UPSTREAM_CONCURRENCY ARBSYNC_ALERT_CHANNELS ARBSYNC_ALERT_DEMO_KIND ARBSYNC_ALERT_DEMO_URL \
+    ARBSYNC_ALERT_DEMO_SECRET_FILE ARBSYNC_REPORT_DIR ARBSYNC_LOG_FORMAT ARBSYNC_HTTP_ADDR ARBSYNC_LOOKUP_TOKEN_FILE; do
+    printf 'export %s=%q\n' "$v" "${!v}"
+  done
+} >"$DEV_DIR/env"
+
 # wait for the simulator to listen (bash's /dev/tcp: no curl needed)
 for _ in $(seq 100); do (echo >"/dev/tcp/${SIM_ADDR%:*}/${SIM_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
 # Something else answering on the port (a simulator left from an earlier
@@ -103,6 +150,8 @@ cat <<MSG
       psql "$DATABASE_URL" -c 'SELECT company_name, score, level, warning_threshold FROM bi.company_risk ORDER BY score LIMIT 10'
       tail -f $DEV_DIR/alerts.log
       open $ARBSYNC_REPORT_DIR/*.html
+      make advance DAYS=30        # in another terminal: a simulated month passes at the vendor, and everyone is synced
+      . $DEV_DIR/env; bin/arbsync sync -code <credit code>   # any command, with the demo's settings
     Ctrl-C stops the daemon, the simulator and the receiver (PostgreSQL keeps running; make clean-dev removes it).
 MSG
 $bin run &
