@@ -49,7 +49,9 @@ func TestDemoAdvanceShowsNewCasesScoresAndAlerts(t *testing.T) {
 		b, _ := os.ReadFile(dev + "/alerts.log")
 		return strings.Count(string(b), " ALERT ")
 	}
-	delivered := func() int { return qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alert_deliveries WHERE status = 'sent'`) }
+	delivered := func() int {
+		return qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alert_deliveries WHERE status = 'sent'`)
+	}
 	waitUntil(t, time.Minute, func() bool {
 		return alertLines() == qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alerts`) && delivered() == alertLines()
 	}, func() string { return "the first alerts are delivered; log:\n" + tail(run.log()) })
