@@ -19,6 +19,10 @@ import (
 	casesync "github.com/arbsync/arbsync/sync"
 )
 
+// CompactDistributionJobName is the job that folds the score distribution's
+// deltas (every replica runs it; concurrent runs are safe).
+const CompactDistributionJobName = "compact_distribution"
+
 func runDaemon(ctx context.Context, args []string, io IO) error {
 	fs := newFlagSet("run", io.Stderr)
 	if err := parseFlags(fs, args); err != nil {
@@ -39,12 +43,22 @@ func runDaemon(ctx context.Context, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
+	dist := assess.NewDistribution(pool, log.With().Str("component", "metrics").Logger())
+	if err := reg.Register(dist); err != nil {
+		return err
+	}
 	jobs := []daemon.Job{{
 		Name: "rescore", Schedule: cfg.RescoreSchedule, Exclusive: true,
 		Run: rescoreJob(assessor, pool),
 	}, {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
 		Run: weeklyJob(newWeeklyJob(cfg, log, pool), cfg),
+	}, {
+		Name: CompactDistributionJobName, Schedule: "@every 1m", Housekeeping: true,
+		Run: func(ctx context.Context) error {
+			_, err := dist.Compact(ctx)
+			return err
+		},
 	}}
 	channels, err := alerts.ParseChannels(io.Env.Getenv, io.Env.ReadFile)
 	if err != nil {
