@@ -90,7 +90,7 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 			return total, fmt.Errorf("rescore up to %q: %w", after, err)
 		}
 	}
-	return total, a.RefreshDistribution(ctx, pool)
+	return total, nil
 }
 
 // loadCompanies reads the current cases of codes (companies with none get an

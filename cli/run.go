@@ -52,9 +52,13 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
+	dist := assess.NewDistribution(pool, log.With().Str("component", "metrics").Logger())
+	if err := reg.Register(dist); err != nil {
+		return err
+	}
 	jobs := []daemon.Job{{
 		Name: "rescore", Schedule: cfg.RescoreSchedule, Exclusive: true,
-		Run: rescoreJob(assessor, pool),
+		Run: rescoreJob(assessor, pool, dist),
 	}, {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
 		Run: weeklyJob(newWeeklyJob(cfg, log, pool), cfg),

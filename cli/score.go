@@ -81,9 +81,14 @@ func newAssessor(cfg config.Config, reg prometheus.Registerer) (*assess.Assessor
 }
 
 // rescoreJob is the daily rescore the daemon schedules.
-func rescoreJob(a *assess.Assessor, pool *pgxpool.Pool) func(ctx context.Context) error {
+// It also folds the score distribution's deltas, for a daemon that no
+// Prometheus scrapes (a scrape folds them too).
+func rescoreJob(a *assess.Assessor, pool *pgxpool.Pool, dist *assess.Distribution) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := a.Rescore(ctx, pool, assess.RescoreOptions{})
+		if _, err := a.Rescore(ctx, pool, assess.RescoreOptions{}); err != nil {
+			return err
+		}
+		_, err := dist.Compact(ctx)
 		return err
 	}
 }

@@ -58,7 +58,7 @@ func New(ctx context.Context, d Deps) (*Daemon, error) {
 		m.Close()
 		return nil, fmt.Errorf("refusing to start: %w", err)
 	}
-	jm, err := newJobMetrics(d.Registry)
+	jm, err := newJobMetrics(d.Registry, d.Pool, d.Log.With().Str("component", "metrics").Logger())
 	if err != nil {
 		m.Close()
 		return nil, err

@@ -33,34 +33,91 @@ type Job struct {
 // ErrLeaseHeld means another replica is running an exclusive job.
 var ErrLeaseHeld = errors.New("another replica holds the job's lease")
 
+// Job metrics carry the job's name in the label "task", never "job": a
+// scrape's target labels include job (and instance), and Prometheus would
+// rename the daemon's own to exported_job, so that rules selecting
+// job="sync" would select nothing.
 type jobMetrics struct {
-	runs        *prometheus.CounterVec
-	duration    *prometheus.HistogramVec
-	lastSuccess *prometheus.GaugeVec
+	runs     *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
-func newJobMetrics(reg prometheus.Registerer) (*jobMetrics, error) {
+// jobOutcomes are the outcomes a run is counted under.
+var jobOutcomes = []string{"ok", "error", "skipped", "cancelled"}
+
+func newJobMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log zerolog.Logger) (*jobMetrics, error) {
 	m := &jobMetrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_job_runs_total",
-			Help: "Scheduled job runs, by job and outcome (ok, error, skipped, cancelled by shutdown).",
-		}, []string{"job", "outcome"}),
+			Help: "Scheduled job runs on this replica, by task (the job's name) and outcome (ok, error, skipped, cancelled by shutdown).",
+		}, []string{"task", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "arbsync_job_duration_seconds",
-			Help:    "Duration of scheduled job runs.",
+			Help:    "Duration of scheduled job runs on this replica, by task (the job's name).",
 			Buckets: prometheus.ExponentialBuckets(0.05, 3, 10),
-		}, []string{"job"}),
-		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "arbsync_job_last_success_timestamp_seconds",
-			Help: "Unix time of the last successful run of each job on this replica.",
-		}, []string{"job"}),
+		}, []string{"task"}),
 	}
-	for _, c := range []prometheus.Collector{m.runs, m.duration, m.lastSuccess} {
+	last := &lastSuccessCollector{
+		pool: pool,
+		log:  log,
+		desc: prometheus.NewDesc("arbsync_job_last_success_timestamp_seconds",
+			"Unix time of the last successful run of each task (the job's name) on any replica, as recorded in arbsync.job_runs; read from the database at each scrape.",
+			[]string{"task"}, nil),
+	}
+	for _, c := range []prometheus.Collector{m.runs, m.duration, last} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// initTask creates a task's series at zero, so that the first failure of a
+// run is an increase, not a new series.
+func (m *jobMetrics) initTask(task string) {
+	for _, o := range jobOutcomes {
+		m.runs.WithLabelValues(task, o)
+	}
+	m.duration.WithLabelValues(task)
+}
+
+// lastSuccessCollector reports when each job last succeeded on any replica,
+// from arbsync.job_runs at each scrape: right after a restart, the same on
+// every replica, and for exclusive jobs (which run on one replica at a
+// time) whichever replica ran them. When the database cannot be read it
+// reports the last values it read, which then age as they should.
+type lastSuccessCollector struct {
+	pool *pgxpool.Pool
+	log  zerolog.Logger
+	desc *prometheus.Desc
+
+	mu   sync.Mutex
+	last []db.JobLastSuccessesRow
+}
+
+// lastSuccessReadTimeout bounds the database read of one scrape.
+const lastSuccessReadTimeout = 2 * time.Second
+
+func (c *lastSuccessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *lastSuccessCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), lastSuccessReadTimeout)
+	defer cancel()
+	rows, err := db.New(c.pool).JobLastSuccesses(ctx)
+	c.mu.Lock()
+	if err == nil {
+		c.last = rows
+	} else {
+		c.log.Warn().Err(err).Msg("unable to read the jobs' last successes")
+	}
+	rows = c.last
+	c.mu.Unlock()
+	for _, r := range rows {
+		if r.LastSuccessAt != nil {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue,
+				float64(r.LastSuccessAt.UnixNano())/1e9, r.Job)
+		}
+	}
 }
 
 // runner runs jobs, recording each run in arbsync.job_runs.
@@ -77,7 +134,10 @@ var errRunning = errors.New("job already running in this process")
 
 // run executes one job now and records it.
 func (r *runner) run(ctx context.Context, j Job) error {
-	flag, _ := r.running.LoadOrStore(j.Name, new(atomic.Bool))
+	flag, loaded := r.running.LoadOrStore(j.Name, new(atomic.Bool))
+	if !loaded {
+		r.metrics.initTask(j.Name)
+	}
 	if !flag.(*atomic.Bool).CompareAndSwap(false, true) {
 		r.log.Debug().Str("job", j.Name).Msg("job skipped: still running")
 		return errRunning
@@ -120,7 +180,6 @@ func (r *runner) run(ctx context.Context, j Job) error {
 		log.Error().Err(err).Msg("job failed")
 	default:
 		log.Debug().Dur("took", time.Since(started)).Msg("job finished")
-		r.metrics.lastSuccess.WithLabelValues(j.Name).SetToCurrentTime()
 	}
 	r.metrics.runs.WithLabelValues(j.Name, outcome).Inc()
 	r.metrics.duration.WithLabelValues(j.Name).Observe(time.Since(started).Seconds())
@@ -167,7 +226,7 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // `thresholds recompute`: it takes the job's lease (ErrLeaseHeld if another
 // replica holds it) and records the run in arbsync.job_runs.
 func RunExclusive(ctx context.Context, pool *pgxpool.Pool, replica string, log zerolog.Logger, j Job) error {
-	m, err := newJobMetrics(prometheus.NewRegistry())
+	m, err := newJobMetrics(prometheus.NewRegistry(), pool, log)
 	if err != nil {
 		return err
 	}

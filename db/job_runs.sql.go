@@ -58,6 +58,38 @@ func (q *Queries) JobGet(ctx context.Context, job string) (ArbsyncJobRun, error)
 	return i, err
 }
 
+const jobLastSuccesses = `-- name: JobLastSuccesses :many
+SELECT job, last_success_at FROM arbsync.job_runs
+WHERE last_success_at IS NOT NULL
+ORDER BY job
+`
+
+type JobLastSuccessesRow struct {
+	Job           string
+	LastSuccessAt *time.Time
+}
+
+// When each job last succeeded, on any replica.
+func (q *Queries) JobLastSuccesses(ctx context.Context) ([]JobLastSuccessesRow, error) {
+	rows, err := q.db.Query(ctx, jobLastSuccesses)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []JobLastSuccessesRow{}
+	for rows.Next() {
+		var i JobLastSuccessesRow
+		if err := rows.Scan(&i.Job, &i.LastSuccessAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const jobLeaseAcquire = `-- name: JobLeaseAcquire :one
 INSERT INTO arbsync.job_runs (job, leased_by, lease_until, last_started_at)
 VALUES ($1, $2::text, now() + make_interval(secs => $3::float8), now())

@@ -322,6 +322,14 @@ type ArbsyncScore struct {
 	ComputedAt time.Time
 }
 
+// 当前评分分布的增量：当前评分表每条语句按分段写入的净变化（触发器追加），各分段求和即为当前评分的分布；守护进程每分钟合并为每段一行
+type ArbsyncScoreDistributionDelta struct {
+	// 评分分段：0 为 [0,10)，1 为 [10,20)，……，9 为 [90,100]
+	Bin int16
+	// 该分段企业数的变化（可为负）
+	Delta int64
+}
+
 // 同步批次：每次同步一行，记录触发方式、起止时间与各项计数
 type ArbsyncSyncRun struct {
 	// 批次编号

@@ -189,39 +189,6 @@ func (q *Queries) RescoreCandidates(ctx context.Context, arg RescoreCandidatesPa
 	return items, nil
 }
 
-const scoreDistribution = `-- name: ScoreDistribution :many
-SELECT least(floor(c.score / 10), 9)::int AS bin, count(*) AS companies
-FROM arbsync.current_scores c
-JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
-GROUP BY 1 ORDER BY 1
-`
-
-type ScoreDistributionRow struct {
-	Bin       int32
-	Companies int64
-}
-
-// Enabled companies with a current score per 10-point bin (0 = [0,10) … 9 = [90,100]).
-func (q *Queries) ScoreDistribution(ctx context.Context) ([]ScoreDistributionRow, error) {
-	rows, err := q.db.Query(ctx, scoreDistribution)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ScoreDistributionRow{}
-	for rows.Next() {
-		var i ScoreDistributionRow
-		if err := rows.Scan(&i.Bin, &i.Companies); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const scoresAppend = `-- name: ScoresAppend :many
 WITH u AS (
     SELECT

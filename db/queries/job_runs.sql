@@ -40,3 +40,9 @@ SET last_started_at = excluded.last_started_at,
 
 -- name: JobGet :one
 SELECT * FROM arbsync.job_runs WHERE job = @job;
+
+-- name: JobLastSuccesses :many
+-- When each job last succeeded, on any replica.
+SELECT job, last_success_at FROM arbsync.job_runs
+WHERE last_success_at IS NOT NULL
+ORDER BY job;

@@ -79,13 +79,6 @@ SET next_change_on = nullif(u.next_change_on, '')::date
 FROM (SELECT unnest(@credit_codes::text[]) AS credit_code, unnest(@next_change_ons::text[]) AS next_change_on) AS u
 WHERE c.credit_code = u.credit_code AND c.next_change_on IS DISTINCT FROM nullif(u.next_change_on, '')::date;
 
--- name: ScoreDistribution :many
--- Enabled companies with a current score per 10-point bin (0 = [0,10) … 9 = [90,100]).
-SELECT least(floor(c.score / 10), 9)::int AS bin, count(*) AS companies
-FROM arbsync.current_scores c
-JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
-GROUP BY 1 ORDER BY 1;
-
 -- name: RescoreCandidates :many
 -- A keyset page of companies, in credit-code order, each with whether it is
 -- to be rescored: enabled, synced, and (all_companies, or no score yet, or
