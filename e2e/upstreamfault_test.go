@@ -85,7 +85,7 @@ func TestUpstreamFaults(t *testing.T) {
 		"ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE=" + priv,
 		"ARBSYNC_UPSTREAM_CONCURRENCY=8",
 		"ARBSYNC_UPSTREAM_QPS=1000",
-		"ARBSYNC_UPSTREAM_TIMEOUT=500ms",
+		"ARBSYNC_UPSTREAM_TIMEOUT=2s", // long enough to read a 9 MiB body on a loaded machine
 		"ARBSYNC_HTTP_ADDR=" + addr,
 		"ARBSYNC_TIMEZONE=UTC",
 		"ARBSYNC_SYNC_SCHEDULE=@every 1h", // passes come from the start-up catch-up and watchlist edits
