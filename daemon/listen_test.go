@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,13 +49,17 @@ func bouncerPool(t *testing.T) (*testdb.Database, *pgxpool.Pool, string) {
 func TestListenProbe(t *testing.T) {
 	t.Parallel()
 	d, pool, bouncerDSN := bouncerPool(t)
+	sep := "?"
+	if strings.Contains(d.DSN, "?") {
+		sep = "&"
+	}
 	for _, tc := range []struct {
 		name string
 		dsn  string
 		want error
 	}{
 		{"through PgBouncer in transaction mode", bouncerDSN, errNotReceiving},
-		{"straight to PostgreSQL", d.DSN + "&pool_max_conns=3", nil},
+		{"straight to PostgreSQL", d.DSN + sep + "pool_max_conns=3", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -43,9 +43,12 @@ func Connect(ctx context.Context, dsn string, opts PoolOptions) (*pgxpool.Pool, 
 	// application_name (PgBouncer refuses the others; JIT is turned off per
 	// transaction instead, see TransactionDisableJIT), and no named prepared
 	// statements (PgBouncer before 1.21 cannot carry them): statements are
-	// parsed unnamed on each run, and only their descriptions are cached.
+	// parsed unnamed on each run, and only their descriptions are cached,
+	// unless the connection string chooses pgx's default_query_exec_mode.
 	cfg.ConnConfig.RuntimeParams["application_name"] = opts.ApplicationName
-	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		conn.TypeMap().RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
 		return nil

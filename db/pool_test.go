@@ -44,6 +44,33 @@ func TestPoolSize(t *testing.T) {
 	}
 }
 
+// The pool names no prepared statements unless the connection string asks
+// for pgx's default (default_query_exec_mode=cache_statement).
+func TestPoolExecMode(t *testing.T) {
+	t.Parallel()
+	dsn := testdb.NewDatabase(t).DSN
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	for _, tc := range []struct {
+		dsn  string
+		want pgx.QueryExecMode
+	}{
+		{dsn, pgx.QueryExecModeCacheDescribe},
+		{dsn + sep + "default_query_exec_mode=cache_statement", pgx.QueryExecModeCacheStatement},
+	} {
+		pool, err := db.Connect(context.Background(), tc.dsn, db.PoolOptions{MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pool.Config().ConnConfig.DefaultQueryExecMode; got != tc.want {
+			t.Errorf("%s: exec mode %v, want %v", tc.dsn, got, tc.want)
+		}
+		pool.Close()
+	}
+}
+
 // The pool keeps no session state, so it works behind PgBouncer in
 // transaction mode: it sends no startup parameter but application_name
 // (PgBouncer refuses the others), and uses no named prepared statements
