@@ -28,7 +28,8 @@ const fallbackLine = "polling for watchlist edits every"
 // for arbsync (no ignore_startup_parameters, no DSN setting): `migrate up`,
 // `sync -all` (the cases are the simulator's), and the daemon, which gets
 // ready, runs its catch-up rescore and weekly thresholds, answers the lookup
-// API, and syncs a company an admin inserts within seconds:
+// API, delivers the alerts, and syncs a company an admin inserts within
+// seconds:
 //   - with DATABASE_URL alone, its LISTEN (through the bouncer) does not
 //     receive; the daemon says so once, at warn level, and polls;
 //   - with ARBSYNC_LISTEN_DATABASE_URL straight to PostgreSQL, it listens
@@ -73,6 +74,7 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 	t.Cleanup(srv.Close)
 	e := &env{db: d, sim: s, keyPath: priv}
 	addr := freeAddr(t)
+	recv := newReceiver(t, "bouncer-webhook-secret", 0)
 	e.vars = []string{
 		"DATABASE_URL=" + bouncerDSN,
 		"ARBSYNC_UPSTREAM_URL=" + srv.URL,
@@ -85,6 +87,10 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 		"ARBSYNC_SYNC_LEASE=10s",
 		"ARBSYNC_LOG_LEVEL=debug",
 		"ARBSYNC_REPORT_DIR=" + t.TempDir(),
+		"ARBSYNC_ALERT_CHANNELS=hook",
+		"ARBSYNC_ALERT_HOOK_KIND=webhook",
+		"ARBSYNC_ALERT_HOOK_URL=" + recv.srv.URL + "/",
+		"ARBSYNC_ALERT_HOOK_SECRET=bouncer-webhook-secret",
 	}
 	if direct {
 		e.vars = append(e.vars, "ARBSYNC_LISTEN_DATABASE_URL="+d.DSN)
@@ -168,6 +174,23 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 	}, func() string { return "the inserted company is synced; log:\n" + tail(p.log()) })
 	took := time.Since(inserted)
 	e.requireMatchesTruth(t)
+
+	// Every alert (the syncs and the weekly run made some) is delivered.
+	alerts := e.count(t, `SELECT count(*) FROM arbsync.alerts`)
+	require.Positive(t, alerts, "the watchlist has risky companies")
+	waitUntil(t, 30*time.Second, func() bool {
+		got := recv.byKey()
+		for k := range qMap(t, d.Pool, `SELECT dedup_key, '' FROM arbsync.alerts`) {
+			if len(got[k]) == 0 {
+				return false
+			}
+		}
+		return true
+	}, func() string {
+		return fmt.Sprintf("%d alerts delivered; outbox log:\n%s", alerts, grepLines(p.log(), `"component":"outbox"`, 20))
+	})
+	_, badSigs := recv.count()
+	require.Zero(t, badSigs)
 	p.stop(t)
 
 	log := p.log()
@@ -178,5 +201,5 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 		require.Equal(t, 1, fallbacks, "the fallback is logged once:\n%s", grepLines(log, fallbackLine, 5))
 		require.NotContains(t, log, "listening for watchlist edits", "a LISTEN through the bouncer is not taken for working")
 	}
-	t.Logf("behind PgBouncer (direct LISTEN %v): inserted company synced in %s", direct, took.Round(10*time.Millisecond))
+	t.Logf("behind PgBouncer (direct LISTEN %v): inserted company synced in %s; %d alerts delivered", direct, took.Round(10*time.Millisecond), alerts)
 }
