@@ -19,8 +19,8 @@ import (
 // as a filter) makes every batch scan every case stored so far. During a
 // first sync of a large watchlist that once cost 15 of 21 s of a
 // 50,000-company run (measured while the write path's statements were
-// prepared once per connection and kept such a plan; they are now planned
-// on every run, from the statistics of the moment).
+// prepared once per connection and kept such a plan; by default they are
+// now planned on every run, from the statistics of the moment).
 type statsKeeper struct {
 	pool  *pgxpool.Pool
 	log   zerolog.Logger
