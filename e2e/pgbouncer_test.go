@@ -121,8 +121,7 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 	require.Positive(t, e.requireMatchesTruth(t), "the simulated companies have cases")
 	require.Equal(t, len(e.codes), e.count(t, `SELECT count(*) FROM arbsync.sync_state WHERE status = 'ok'`))
 
-	// Only the listener (or its polling) can sync an insert quickly: the
-	// tick is hourly and has just run.
+	// The tick is hourly and has just run.
 	_, err = d.Pool.Exec(ctx, `INSERT INTO arbsync.job_runs (job, last_success_at) VALUES ('sync', now())`)
 	require.NoError(t, err)
 	p := startProcess(t, "daemon", envWith(e.vars, []string{"ARBSYNC_SYNC_SCHEDULE=@every 1h"}), "run")
@@ -164,7 +163,12 @@ func testBehindPgBouncer(t *testing.T, direct bool) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "lookup: %s", body)
 	require.Contains(t, string(body), e.codes[0])
 
-	// An admin's insert is synced within seconds.
+	// An admin's insert is synced within seconds. The listener's start-up
+	// pass (every due company) is over by then, and the tick is hourly: only
+	// a notification, or the polling, can sync it.
+	waitUntil(t, 30*time.Second, func() bool {
+		return e.count(t, `SELECT count(*) FROM arbsync.sync_runs WHERE trigger = 'notify' AND finished_at IS NOT NULL`) > 0
+	}, func() string { return "the listener's start-up pass; log:\n" + tail(p.log()) })
 	code := uscc.Generate(5, 61999)
 	require.True(t, s.Known(code))
 	inserted := time.Now()
