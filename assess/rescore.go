@@ -74,7 +74,11 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 			continue
 		}
 		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			companies, err := loadCompanies(ctx, db.New(tx), codes)
+			q := db.New(tx)
+			if err := q.TransactionDisableJIT(ctx); err != nil {
+				return fmt.Errorf("disable JIT: %w", err)
+			}
+			companies, err := loadCompanies(ctx, q, codes)
 			if err != nil {
 				return err
 			}

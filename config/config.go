@@ -30,6 +30,12 @@ type Config struct {
 	// carry a password, so it is a Secret; DatabaseTarget is printable.
 	DatabaseURL    Secret
 	DatabaseTarget string
+	// ListenDatabaseURL (ARBSYNC_LISTEN_DATABASE_URL[_FILE]) is an optional
+	// direct connection to the same database for LISTEN, which needs a
+	// session of its own (a transaction-pooling PgBouncer on DATABASE_URL
+	// cannot give it one). Unset, the daemon LISTENs on DatabaseURL.
+	ListenDatabaseURL    Secret
+	ListenDatabaseTarget string
 
 	Upstream Upstream
 
@@ -144,15 +150,13 @@ func Load(env Env, need Need) (Config, error) {
 	}
 	c.DatabaseURL = p.secret("DATABASE_URL")
 	if c.DatabaseURL.IsSet() {
-		pc, err := pgx.ParseConfig(c.DatabaseURL.Reveal())
-		if err != nil {
-			// pgx's message can quote the DSN; say only what kind of problem it is.
-			p.fail("DATABASE_URL", "is not a valid PostgreSQL connection string (expected postgres://user:password@host:port/dbname)")
-		} else {
-			c.DatabaseTarget = fmt.Sprintf("%s@%s:%d/%s", pc.User, pc.Host, pc.Port, pc.Database)
-		}
+		c.DatabaseTarget = p.databaseTarget("DATABASE_URL", c.DatabaseURL)
 	} else if need.Database {
 		p.fail("DATABASE_URL", "is required (postgres://user:password@host:port/dbname); `make run` sets it for the local development database")
+	}
+	c.ListenDatabaseURL = p.secret("ARBSYNC_LISTEN_DATABASE_URL")
+	if c.ListenDatabaseURL.IsSet() {
+		c.ListenDatabaseTarget = p.databaseTarget("ARBSYNC_LISTEN_DATABASE_URL", c.ListenDatabaseURL)
 	}
 	if need.Upstream {
 		u := c.Upstream
@@ -261,6 +265,19 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// databaseTarget checks that dsn (the value of variable name) is a
+// PostgreSQL connection string and returns where it points, without the
+// password.
+func (p *parser) databaseTarget(name string, dsn Secret) string {
+	pc, err := pgx.ParseConfig(dsn.Reveal())
+	if err != nil {
+		// pgx's message can quote the DSN; say only what kind of problem it is.
+		p.fail(name, "is not a valid PostgreSQL connection string (expected postgres://user:password@host:port/dbname)")
+		return ""
+	}
+	return fmt.Sprintf("%s@%s:%d/%s", pc.User, pc.Host, pc.Port, pc.Database)
 }
 
 func (p *parser) oneOf(name, def string, allowed ...string) string {

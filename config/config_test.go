@@ -49,6 +49,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 	}{
 		{map[string]string{}, Need{Database: true}, "DATABASE_URL: is required"},
 		{map[string]string{"DATABASE_URL": "postgres://u:hunter2-db-password@h:notaport/db"}, Need{Database: true}, "DATABASE_URL: is not a valid"},
+		{map[string]string{"DATABASE_URL": dsn, "ARBSYNC_LISTEN_DATABASE_URL": "postgres://u:hunter2-listen@h:notaport/db"}, Need{Database: true}, "ARBSYNC_LISTEN_DATABASE_URL: is not a valid"},
+		{map[string]string{"ARBSYNC_LISTEN_DATABASE_URL": dsn, "ARBSYNC_LISTEN_DATABASE_URL_FILE": "/x"}, Need{}, "ARBSYNC_LISTEN_DATABASE_URL: set either"},
 		{map[string]string{"ARBSYNC_UPSTREAM_PROTOCOL": "soap"}, Need{}, `ARBSYNC_UPSTREAM_PROTOCOL: "soap" is not one of signed, tianyuan`},
 		{map[string]string{"ARBSYNC_UPSTREAM_URL": "ftp://x"}, Need{}, "ARBSYNC_UPSTREAM_URL:"},
 		{map[string]string{"ARBSYNC_UPSTREAM_URL": "https://user:pw@vendor"}, Need{}, "ARBSYNC_UPSTREAM_URL: must not carry credentials"},
@@ -91,6 +93,29 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	for _, v := range []string{"ARBSYNC_UPSTREAM_QPS", "ARBSYNC_TIMEZONE", "DATABASE_URL"} {
 		require.Contains(t, err.Error(), v)
 	}
+}
+
+// ARBSYNC_LISTEN_DATABASE_URL is optional; set (directly or from a file) it
+// is a secret like DATABASE_URL, and only its target is printable.
+func TestListenDatabaseURL(t *testing.T) {
+	c, err := Load(envOf(map[string]string{"DATABASE_URL": dsn}, nil), Need{Database: true})
+	require.NoError(t, err)
+	require.False(t, c.ListenDatabaseURL.IsSet())
+	require.Empty(t, c.ListenDatabaseTarget)
+
+	direct := "postgres://arbsync:hunter2-listen-password@pg-primary.internal:5432/arbsync"
+	c, err = Load(envOf(map[string]string{
+		"DATABASE_URL":                     dsn,
+		"ARBSYNC_LISTEN_DATABASE_URL_FILE": "/run/secrets/listen-dsn",
+	}, map[string]string{"/run/secrets/listen-dsn": direct + "\n"}), Need{Database: true})
+	require.NoError(t, err)
+	require.Equal(t, direct, c.ListenDatabaseURL.Reveal())
+	require.Equal(t, "arbsync@pg-primary.internal:5432/arbsync", c.ListenDatabaseTarget)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "%v %+v %#v", c, c, c)
+	log := c.NewLogger(&buf)
+	log.Info().Interface("config", c).Msg("started")
+	require.NotContains(t, buf.String(), "hunter2")
 }
 
 func TestSecretsFromFiles(t *testing.T) {

@@ -131,7 +131,7 @@ func (dm *Daemon) Run(ctx context.Context) error {
 		g.Go(func() error { return srv.Serve(gctx) })
 	}
 	wake := make(chan struct{}, 1)
-	l := &listener{dsn: cfg.DatabaseURL.Reveal(), engine: dm.d.Sync, alerts: wake, log: log.With().Str("component", "listen").Logger()}
+	l := newListener(cfg, dm.d.Pool, dm.d.Sync, wake, log.With().Str("component", "listen").Logger())
 	g.Go(func() error { return l.run(gctx) })
 	if dm.d.Outbox != nil {
 		g.Go(func() error { return dm.d.Outbox.Run(gctx, wake) })

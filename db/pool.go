@@ -37,10 +37,18 @@ func Connect(ctx context.Context, dsn string, opts PoolOptions) (*pgxpool.Pool, 
 	if opts.ApplicationName == "" {
 		opts.ApplicationName = "arbsync"
 	}
+	// The pool keeps no session state, so that it works behind PgBouncer in
+	// transaction mode, where consecutive transactions of one connection
+	// may run on different server sessions: no startup parameter but
+	// application_name (PgBouncer refuses the others; JIT is turned off per
+	// transaction instead, see TransactionDisableJIT), and no named prepared
+	// statements (PgBouncer before 1.21 cannot carry them): statements are
+	// parsed unnamed on each run, and only their descriptions are cached,
+	// unless the connection string chooses pgx's default_query_exec_mode.
 	cfg.ConnConfig.RuntimeParams["application_name"] = opts.ApplicationName
-	// JIT costs far more than it saves on arbsync's short, array-driven
-	// queries (measured: ~430 ms of compilation for 21 ms of execution).
-	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		conn.TypeMap().RegisterType(&pgtype.Type{Name: "numeric", OID: pgtype.NumericOID, Codec: numericCodec{}})
 		return nil

@@ -98,6 +98,49 @@ func (q *Queries) SyncStateClaim(ctx context.Context, arg SyncStateClaimParams) 
 	return items, nil
 }
 
+const syncStateEdited = `-- name: SyncStateEdited :many
+SELECT s.credit_code
+FROM arbsync.sync_state s
+JOIN arbsync.watchlist w ON w.credit_code = s.credit_code
+WHERE s.next_sync_at > now() - make_interval(secs => $1::float8)
+  AND s.next_sync_at <= now()
+  AND w.enabled
+  AND (s.lease_until IS NULL OR s.lease_until < now())
+  AND (s.last_attempt_at IS NULL OR s.last_attempt_at <= w.updated_at)
+ORDER BY s.next_sync_at
+LIMIT $2
+`
+
+type SyncStateEditedParams struct {
+	WindowSeconds float64
+	MaxRows       int32
+}
+
+// Companies that a watchlist insert or edit made due and that no pass has
+// claimed since: what the watchlist's notifications announce, for a daemon
+// whose LISTEN does not receive them. Only edits of the last window_seconds
+// are looked at (so the due index keeps it cheap); an older one, from a
+// transaction that stayed open longer, is left to the sync tick.
+func (q *Queries) SyncStateEdited(ctx context.Context, arg SyncStateEditedParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, syncStateEdited, arg.WindowSeconds, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var credit_code string
+		if err := rows.Scan(&credit_code); err != nil {
+			return nil, err
+		}
+		items = append(items, credit_code)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const syncStateFailed = `-- name: SyncStateFailed :exec
 UPDATE arbsync.sync_state s
 SET status = u.status,

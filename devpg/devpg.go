@@ -12,6 +12,10 @@
 // created, with trust authentication: they are for one developer machine,
 // never for production. A user's own database comes in through DATABASE_URL
 // or TEST_DATABASE_URL instead.
+//
+// StartBouncer puts Debian's pgbouncer in transaction-pooling mode in front
+// of such a server (or any other), so tests can check that arbsync works
+// behind the pooler deployments use.
 package devpg
 
 import (

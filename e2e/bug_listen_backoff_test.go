@@ -35,7 +35,7 @@ func TestBugListenBackoffNeverResets(t *testing.T) {
 	require.NoError(t, err)
 	p := startProcess(t, "daemon", envWith(e.vars, []string{"ARBSYNC_SYNC_SCHEDULE=@every 1h"}), "run")
 	listening := func() int {
-		return e.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND query LIKE 'LISTEN%'`)
+		return e.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND application_name = 'arbsync-listen'`)
 	}
 	waitUntil(t, 30*time.Second, func() bool { return listening() == 1 }, func() string { return tail(p.log()) })
 	var took []string
@@ -43,7 +43,7 @@ func TestBugListenBackoffNeverResets(t *testing.T) {
 		back := p.watch("listening for watchlist edits")
 		var n int
 		require.NoError(t, e.db.Pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-			WHERE datname = current_database() AND backend_type = 'client backend' AND query LIKE 'LISTEN%'`).Scan(&n))
+			WHERE datname = current_database() AND backend_type = 'client backend' AND application_name = 'arbsync-listen'`).Scan(&n))
 		require.Equal(t, 1, n)
 		at := time.Now()
 		select {

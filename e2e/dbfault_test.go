@@ -114,18 +114,19 @@ func (w *dbWorld) count(t *testing.T, sql string, args ...any) int {
 }
 
 // terminate ends the daemon's server sessions: its pool (application_name
-// arbsync) and, when listen is set, its LISTEN connection.
+// arbsync) and, when listen is set, its LISTEN connection (application_name
+// arbsync-listen).
 func (w *dbWorld) terminate(t *testing.T, pool, listen bool) int {
 	t.Helper()
 	return w.count(t, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 		WHERE datname = 'arbsync' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-		  AND ((application_name = 'arbsync' AND $1) OR (query LIKE 'LISTEN%' AND $2))`, pool, listen)
+		  AND ((application_name = 'arbsync' AND $1) OR (application_name = 'arbsync-listen' AND $2))`, pool, listen)
 }
 
 // listening reports how many sessions wait in LISTEN.
 func (w *dbWorld) listening(t *testing.T) int {
 	t.Helper()
-	return w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = 'arbsync' AND backend_type = 'client backend' AND query LIKE 'LISTEN%'`)
+	return w.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = 'arbsync' AND backend_type = 'client backend' AND application_name = 'arbsync-listen'`)
 }
 
 // requireConverged checks every company's stored cases against the
@@ -249,7 +250,7 @@ func TestDatabaseFaults(t *testing.T) {
 		if fault == "restart" {
 			require.NoError(t, w.cluster.Restart(ctx))
 		} else {
-			require.Equal(t, 1, w.terminate(t, false, true), "the LISTEN session is found by its query")
+			require.Equal(t, 1, w.terminate(t, false, true), "the LISTEN session is found by its application_name")
 		}
 		select {
 		case <-back:

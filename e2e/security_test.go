@@ -156,6 +156,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	reports := filepath.Join(dir, "reports")
 	env := []string{
 		"DATABASE_URL=" + dsn,
+		"ARBSYNC_LISTEN_DATABASE_URL=" + dsn,
 		"ARBSYNC_UPSTREAM_URL=" + srv.URL,
 		"ARBSYNC_UPSTREAM_APP_ID=sec",
 		"ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE=" + priv,

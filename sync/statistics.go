@@ -13,13 +13,14 @@ import (
 )
 
 // statsKeeper refreshes the planner statistics of the tables a sync fills
-// while it fills them. The write path's queries are prepared once per
-// connection; a plan made while arbsync.cases was empty (a sequential scan
-// with the company list as a filter) stays cached until the table's
-// statistics change, and autovacuum takes up to a minute to notice. During
-// a first sync of a large watchlist that made every batch scan every case
-// stored so far (measured: 15 of 21 s of a 50,000-company first sync went
-// to one such query). ANALYZE invalidates the cached plans.
+// while it fills them. Plans follow the statistics, and autovacuum takes up
+// to a minute to notice a table that grew: a plan made from the statistics
+// of a nearly empty arbsync.cases (a sequential scan with the company list
+// as a filter) makes every batch scan every case stored so far. During a
+// first sync of a large watchlist that once cost 15 of 21 s of a
+// 50,000-company run (measured while the write path's statements were
+// prepared once per connection and kept such a plan; by default they are
+// now planned on every run, from the statistics of the moment).
 type statsKeeper struct {
 	pool  *pgxpool.Pool
 	log   zerolog.Logger

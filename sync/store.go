@@ -149,6 +149,9 @@ func (s *Store) writeTx(ctx context.Context, ok []Fetched, failed []Failure) (Co
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		counts = Counts{}
 		q := db.New(tx)
+		if err := q.TransactionDisableJIT(ctx); err != nil {
+			return fmt.Errorf("disable JIT: %w", err)
+		}
 		codes := make([]string, 0, len(ok)+len(failed))
 		for i := range ok {
 			codes = append(codes, ok[i].CreditCode)

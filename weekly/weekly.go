@@ -153,6 +153,9 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 	var res Result
 	err := pgx.BeginFunc(ctx, j.Pool, func(tx pgx.Tx) error {
 		q := db.New(tx)
+		if err := q.TransactionDisableJIT(ctx); err != nil {
+			return fmt.Errorf("disable JIT: %w", err)
+		}
 		var err error
 		if res, err = j.compute(ctx, q, week); err != nil {
 			return err

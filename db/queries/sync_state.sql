@@ -90,3 +90,20 @@ WHERE w.enabled AND s.next_sync_at <= now();
 
 -- name: SyncStateGet :one
 SELECT * FROM arbsync.sync_state WHERE credit_code = @credit_code;
+
+-- name: SyncStateEdited :many
+-- Companies that a watchlist insert or edit made due and that no pass has
+-- claimed since: what the watchlist's notifications announce, for a daemon
+-- whose LISTEN does not receive them. Only edits of the last window_seconds
+-- are looked at (so the due index keeps it cheap); an older one, from a
+-- transaction that stayed open longer, is left to the sync tick.
+SELECT s.credit_code
+FROM arbsync.sync_state s
+JOIN arbsync.watchlist w ON w.credit_code = s.credit_code
+WHERE s.next_sync_at > now() - make_interval(secs => @window_seconds::float8)
+  AND s.next_sync_at <= now()
+  AND w.enabled
+  AND (s.lease_until IS NULL OR s.lease_until < now())
+  AND (s.last_attempt_at IS NULL OR s.last_attempt_at <= w.updated_at)
+ORDER BY s.next_sync_at
+LIMIT @max_rows;
