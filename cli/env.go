@@ -161,7 +161,7 @@ func envGroups() []struct {
 		title string
 		match func(name string) bool
 	}{
-		{"database", prefix("DATABASE_")},
+		{"database", prefix("DATABASE_", "ARBSYNC_LISTEN_DATABASE_")},
 		{"vendor (upstream)", prefix("ARBSYNC_UPSTREAM_")},
 		{"schedules and sync", func(name string) bool {
 			return strings.HasSuffix(name, "_SCHEDULE") ||

@@ -304,7 +304,7 @@ func (l *listener) dispatch(ctx context.Context, codes <-chan string) {
 				opts.Codes = append(opts.Codes, c)
 			}
 		}
-		if _, err := l.engine.RunPass(ctx, opts); err != nil {
+		if _, err := l.engine.RunPass(ctx, opts); err != nil && ctx.Err() == nil {
 			l.log.Error().Err(err).Msg("notify-triggered sync pass failed")
 		}
 	}
