@@ -33,6 +33,7 @@ func TestDemoAdvanceShowsNewCasesScoresAndAlerts(t *testing.T) {
 		"ARBSYNC_HTTP_ADDR=" + freeAddr(t),
 		"ARBSYNC_BIN=" + binary,
 		"ARBSYNC_LOG_FORMAT=json",
+		"DEMO_COMPANIES=150",
 	}
 	started := make(chan string, 1)
 	run := startCommand(t, "make-run", env, "bash", "../scripts/run.sh")
