@@ -3,9 +3,11 @@ package assess
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/arbsync/arbsync/db"
 	"github.com/arbsync/arbsync/money"
@@ -44,10 +46,14 @@ type RescoreOptions struct {
 	AsOf scoring.Date
 	// Batch is the number of companies per transaction (default 2000).
 	Batch int
+	// Workers is the number of pages scored at once (default 2).
+	Workers int
 }
 
 // Rescore recomputes scores in keyset pages, one transaction per page, so
-// memory stays flat whatever the watchlist size.
+// memory stays flat whatever the watchlist size. Pages are listed in turn
+// and scored by Workers transactions at once (pages hold disjoint
+// companies), so that scoring in Go and writing in PostgreSQL overlap.
 func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts RescoreOptions) (Stats, error) {
 	if opts.AsOf == 0 {
 		opts.AsOf = a.AsOf()
@@ -55,46 +61,81 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 	if opts.Batch <= 0 {
 		opts.Batch = 2000
 	}
-	q := db.New(pool)
-	var total Stats
-	after := ""
-	for {
-		page, err := q.RescoreCandidates(ctx, db.RescoreCandidatesParams{
-			After: after, AllCompanies: opts.All, AsOf: opts.AsOf.Time(), OnlyCodes: opts.Codes, MaxRows: int32(opts.Batch),
-		})
-		if err != nil {
-			return total, fmt.Errorf("rescore: list companies: %w", err)
-		}
-		if len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].CreditCode
-		codes := db.DueCodes(page)
-		if len(codes) == 0 {
-			continue
-		}
-		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			q := db.New(tx)
-			if err := q.TransactionDisableJIT(ctx); err != nil {
-				return fmt.Errorf("disable JIT: %w", err)
-			}
-			companies, err := loadCompanies(ctx, q, codes)
+	if opts.Workers <= 0 {
+		opts.Workers = 2
+	}
+	type page struct {
+		last  string
+		codes []string
+	}
+	var (
+		mu    sync.Mutex
+		total Stats
+	)
+	pages := make(chan page)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(pages)
+		q := db.New(pool)
+		after := ""
+		for {
+			rows, err := q.RescoreCandidates(gctx, db.RescoreCandidatesParams{
+				After: after, AllCompanies: opts.All, AsOf: opts.AsOf.Time(), OnlyCodes: opts.Codes, MaxRows: int32(opts.Batch),
+			})
 			if err != nil {
-				return err
+				return fmt.Errorf("rescore: list companies: %w", err)
 			}
-			st, err := a.Apply(ctx, tx, companies, opts.AsOf)
-			if err != nil {
-				return err
+			if len(rows) == 0 {
+				return nil
 			}
-			total.add(st)
-			a.Metrics.observe(st)
+			after = rows[len(rows)-1].CreditCode
+			if codes := db.DueCodes(rows); len(codes) > 0 {
+				select {
+				case pages <- page{last: after, codes: codes}:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+		}
+	})
+	for range opts.Workers {
+		g.Go(func() error {
+			for p := range pages {
+				st, err := a.rescorePage(gctx, pool, p.codes, opts.AsOf)
+				if err != nil {
+					return fmt.Errorf("rescore up to %q: %w", p.last, err)
+				}
+				mu.Lock()
+				total.add(st)
+				mu.Unlock()
+				a.Metrics.observe(st)
+			}
 			return nil
 		})
-		if err != nil {
-			return total, fmt.Errorf("rescore up to %q: %w", after, err)
-		}
 	}
-	return total, nil
+	err := g.Wait()
+	return total, err
+}
+
+// rescorePage scores one page of companies in its own transaction.
+func (a *Assessor) rescorePage(ctx context.Context, pool *pgxpool.Pool, codes []string, asOf scoring.Date) (Stats, error) {
+	var st Stats
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		if err := q.TransactionDisableJIT(ctx); err != nil {
+			return fmt.Errorf("disable JIT: %w", err)
+		}
+		if err := q.TransactionPlanGeneric(ctx); err != nil {
+			return fmt.Errorf("generic plans: %w", err)
+		}
+		companies, err := loadCompanies(ctx, q, codes)
+		if err != nil {
+			return err
+		}
+		st, err = a.Apply(ctx, tx, companies, asOf)
+		return err
+	})
+	return st, err
 }
 
 // loadCompanies reads the current cases of codes (companies with none get an

@@ -24,3 +24,18 @@ func (q *Queries) TransactionDisableJIT(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, transactionDisableJIT)
 	return err
 }
+
+const transactionPlanGeneric = `-- name: TransactionPlanGeneric :exec
+SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+`
+
+// Plans the rest of the current transaction's statements generically, as
+// prepared statements would be: the rescore's statements carry arrays of
+// 2,000 credit codes, and a custom plan estimates each element against the
+// column statistics (13-16 ms of planning per statement). arbsync sends no
+// named prepared statements (PgBouncer in transaction mode cannot carry
+// them), so without this every execution pays that planning. Transaction-local.
+func (q *Queries) TransactionPlanGeneric(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, transactionPlanGeneric)
+	return err
+}

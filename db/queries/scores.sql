@@ -83,22 +83,24 @@ WHERE c.credit_code = u.credit_code AND c.next_change_on IS DISTINCT FROM nullif
 -- A keyset page of companies, in credit-code order, each with whether it is
 -- to be rescored: enabled, synced, and (all_companies, or no score yet, or
 -- a score that can have changed by as_of). The page is cut from the
--- primary key first, so each page costs the same however large the table.
+-- primary key first, and the watchlist and current score of each of its
+-- rows are looked up by key (scalar subqueries, so the planner cannot turn
+-- them into hash joins that read both tables whole on every page): each
+-- page costs the same however large the tables.
 SELECT p.credit_code,
-       (coalesce(w.enabled, false)
-        AND s.last_success_at IS NOT NULL
-        AND (@all_companies::boolean OR c.credit_code IS NULL OR coalesce(c.next_change_on <= @as_of::date, false))
+       (coalesce((SELECT w.enabled FROM arbsync.watchlist w WHERE w.credit_code = p.credit_code), false)
+        AND p.last_success_at IS NOT NULL
+        AND (@all_companies::boolean
+             OR coalesce((SELECT coalesce(c.next_change_on <= @as_of::date, false)
+                          FROM arbsync.current_scores c WHERE c.credit_code = p.credit_code), true))
         AND (coalesce(cardinality(@only_codes::text[]), 0) = 0 OR p.credit_code = ANY(@only_codes::text[]))
        )::boolean AS due
 FROM (
-    SELECT credit_code FROM arbsync.sync_state
-    WHERE credit_code > @after::text
-    ORDER BY credit_code
+    SELECT s.credit_code, s.last_success_at FROM arbsync.sync_state s
+    WHERE s.credit_code > @after::text
+    ORDER BY s.credit_code
     LIMIT @max_rows
 ) AS p
-JOIN arbsync.sync_state s ON s.credit_code = p.credit_code
-LEFT JOIN arbsync.watchlist w ON w.credit_code = p.credit_code
-LEFT JOIN arbsync.current_scores c ON c.credit_code = p.credit_code
 ORDER BY p.credit_code;
 
 -- name: CasesForScoring :many
