@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 // decimal is v × 10^exp as PostgreSQL prints a numeric of that scale.

@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/devpg"
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/devpg"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 // The daemon's pool is sized for a sync pass's connections unless the

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 // TransactionDisableJIT turns JIT off for the transaction that runs it and

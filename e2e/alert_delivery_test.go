@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/alerts/alertstest"
+	"github.com/arbsync/arbsync/internal/alerts/alertstest"
 )
 
 // Several replicas on one database, one WeCom channel, a backlog of new

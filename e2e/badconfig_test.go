@@ -13,8 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // runBriefly runs the binary with env and gives it d to exit; a process

@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // BUG (fixed in ce6015e; kept as a regression test): an unusable private key

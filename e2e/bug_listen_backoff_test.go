@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // BUG (fixed in ce6015e; kept as a regression test): the watchlist listener's

@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // BUG (fixed in eaa8c72; kept as a regression test): the Go and SQL credit-

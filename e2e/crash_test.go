@@ -15,10 +15,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // The crash suite (DESIGN §9 "Idempotent everywhere"). Two worlds, each its

@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/devpg"
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/upstream"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/devpg"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // dbWorld is a PostgreSQL cluster of the test's own (so it can be stopped

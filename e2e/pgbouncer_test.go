@@ -12,11 +12,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/devpg"
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/devpg"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // fallbackLine is a substring of the warning the daemon logs, once, when its

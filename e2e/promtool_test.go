@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/arbsync/arbsync/debpkg"
+	"github.com/arbsync/arbsync/internal/debpkg"
 )
 
 var (

@@ -14,10 +14,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // upstreamPhase is one kind of vendor trouble.

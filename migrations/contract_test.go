@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 func TestIndustriesMatchReferenceData(t *testing.T) {

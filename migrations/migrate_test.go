@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 func migrator(t *testing.T, pool *pgxpool.Pool) *db.Migrator {

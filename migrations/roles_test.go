@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // loginAs creates a login role in group and connects to d as it.

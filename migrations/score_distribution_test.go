@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 // bins returns, per 10-point bin, the sum of arbsync.score_distribution_deltas

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // FuzzUSCCAgreesWithSQL checks that the database's credit-code validator

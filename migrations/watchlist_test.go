@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // The SQL validator and the Go one give the same verdict and message on

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // breakdown is the JSON shape of a Result (see Result.MarshalJSON).

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/scoring"
 )
 

@@ -1,7 +1,7 @@
 package scoring
 
 import (
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // d parses a test date and panics on a typo in the test table.

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // Input is one company's cases as read by ReadInput (`arbsync score --json`).

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // referenceScore follows DESIGN §5 word by word with math/big rationals and

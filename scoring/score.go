@@ -3,7 +3,7 @@ package scoring
 import (
 	"math"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // RuleVersion identifies the scoring rules implemented here (DESIGN §5).

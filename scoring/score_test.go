@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/arbsync/arbsync/money"
+	"github.com/arbsync/arbsync/internal/money"
 )
 
 // want lists the components a test expects; amounts and points are

@@ -1,4 +1,4 @@
-package sync
+package casesync
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // Statuses of arbsync.sync_state.status.

@@ -1,12 +1,12 @@
-// Package sync keeps arbsync.cases current with the upstream vendor: it
+// Package casesync keeps arbsync.cases current with the upstream vendor: it
 // claims due companies, fetches them, and stores what changed.
 //
 // # Naming
 //
-// The package is called sync because that is the product's word for it
-// (`arbsync sync`, DESIGN §4). It shadows the standard library's sync: inside
-// this package the standard library is imported as gosync, and a package that
-// needs both imports this one as casesync.
+// The directory is sync, the product's word for the job (`arbsync sync`);
+// the package is casesync, so that it never shadows the standard library's
+// sync: not for its importers, who all use the one name casesync without an
+// alias, and not inside, where "sync" is the standard library.
 //
 // # A pass
 //
@@ -45,4 +45,4 @@
 // Options.Grace to finish and be stored; companies not finished by then have
 // their leases released untouched, so the next pass (here or on another
 // replica) takes them up at once.
-package sync
+package casesync

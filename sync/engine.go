@@ -1,11 +1,11 @@
-package sync
+package casesync
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,7 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // Options configure an Engine. Zero values take the documented defaults.
@@ -191,7 +191,7 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 
 	var stopped atomic.Bool
 	stopCh := make(chan struct{})
-	var stopOnce gosync.Once
+	var stopOnce sync.Once
 	stop := func() { stopOnce.Do(func() { stopped.Store(true); close(stopCh) }) }
 
 	jobs := make(chan claim, e.opts.ClaimBatch)
@@ -243,7 +243,7 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 		}
 	}()
 
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for range e.opts.Workers {
 		wg.Add(1)
 		go func() {
@@ -337,10 +337,10 @@ func (e *Engine) releaseAll(rows []db.SyncStateClaimRow, results chan<- outcome)
 // so their transactions touch disjoint rows.
 func (e *Engine) writeAll(ctx context.Context, results <-chan outcome, log zerolog.Logger, stop func()) (PassResult, error) {
 	var (
-		mu       gosync.Mutex // guards res and firstErr
+		mu       sync.Mutex // guards res and firstErr
 		res      PassResult
 		firstErr error
-		wg       gosync.WaitGroup
+		wg       sync.WaitGroup
 	)
 	failing := func() bool {
 		mu.Lock()

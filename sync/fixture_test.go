@@ -1,4 +1,4 @@
-package sync_test
+package casesync_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/sim/simtest"
-	casesync "github.com/arbsync/arbsync/sync"
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/upstream"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/sim/simtest"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/uscc"
+	"github.com/arbsync/arbsync/sync"
 )
 
 type bundle struct {

@@ -1,4 +1,4 @@
-package sync
+package casesync
 
 import (
 	"crypto/sha256"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // caseHash is the content hash stored in arbsync.cases.content_hash: every

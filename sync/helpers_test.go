@@ -1,4 +1,4 @@
-package sync_test
+package casesync_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/sim"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/sim"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 func ucode(i int) string { return uscc.Generate(i%34, uint64(500000+i)) }

@@ -1,9 +1,9 @@
-package sync
+package casesync
 
 import (
 	"context"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -26,7 +26,7 @@ type statsKeeper struct {
 	log   zerolog.Logger
 	every time.Duration // least time between checks
 
-	mu   gosync.Mutex // held while checking or analyzing
+	mu   sync.Mutex // held while checking or analyzing
 	last time.Time
 }
 

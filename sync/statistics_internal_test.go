@@ -1,4 +1,4 @@
-package sync
+package casesync
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/testdb"
-	"github.com/arbsync/arbsync/uscc"
+	"github.com/arbsync/arbsync/internal/testdb"
+	"github.com/arbsync/arbsync/internal/uscc"
 )
 
 // A table the sync filled beyond its statistics gets analyzed (so cached

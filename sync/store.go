@@ -1,4 +1,4 @@
-package sync
+package casesync
 
 import (
 	"bytes"
@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/money"
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/internal/upstream"
 )
 
 // Fetched is one company's complete, successful fetch, ready to store.

@@ -1,4 +1,4 @@
-package sync_test
+package casesync_test
 
 import (
 	"bytes"
@@ -7,15 +7,15 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	casesync "github.com/arbsync/arbsync/sync"
-	"github.com/arbsync/arbsync/upstream"
+	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/sync"
 )
 
 func TestFirstPassStoresExactlyTheSimulatorsCases(t *testing.T) {
@@ -108,7 +108,7 @@ func failPage2(next http.Handler) http.Handler {
 
 func TestFailureMidPaginationTouchesNothing(t *testing.T) {
 	t.Parallel()
-	var broken gosync.Mutex
+	var broken sync.Mutex
 	fail := false
 	b := setup(t, setupOpts{companies: -1, front: func(next http.Handler) http.Handler {
 		bad := failPage2(next)
@@ -182,7 +182,7 @@ func TestConcurrentEnginesFetchEachCompanyOnce(t *testing.T) {
 	b := setup(t, setupOpts{companies: 150})
 	pool2 := newPool(t, b.db.DSN)
 	e2 := b.newEngine(t, pool2, "replica-2", upstream.Config{})
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	results := make([]casesync.PassResult, 2)
 	errs := make([]error, 2)
 	for i, e := range []*casesync.Engine{b.engine, e2} {

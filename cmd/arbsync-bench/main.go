@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/arbsync/arbsync/bench"
+	"github.com/arbsync/arbsync/internal/bench"
 )
 
 func main() {

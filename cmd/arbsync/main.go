@@ -9,8 +9,8 @@ import (
 	"syscall"
 	_ "time/tzdata" // schedules and as-of dates need Asia/Shanghai on any machine
 
-	"github.com/arbsync/arbsync/cli"
-	"github.com/arbsync/arbsync/config"
+	"github.com/arbsync/arbsync/internal/cli"
+	"github.com/arbsync/arbsync/internal/config"
 )
 
 func main() {

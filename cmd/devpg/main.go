@@ -16,7 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/arbsync/arbsync/devpg"
+	"github.com/arbsync/arbsync/internal/devpg"
 )
 
 func main() {

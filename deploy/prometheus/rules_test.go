@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arbsync/arbsync/debpkg"
+	"github.com/arbsync/arbsync/internal/debpkg"
 )
 
 const (

@@ -1,0 +1,137 @@
+package alerts_test
+
+import (
+	"errors"
+	"io/fs"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/arbsync/arbsync/internal/alerts"
+)
+
+const (
+	wecomURL    = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+	dingtalkURL = "https://oapi.dingtalk.com/robot/send?access_token=c8a5f1e3b2d4a6c8e0f2"
+	feishuURL   = "https://open.feishu.cn/open-apis/bot/v2/hook/0f6a3c2e-81d4-4b7a-9c1e-5d2f8a7b6c4e"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func files(m map[string]string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if v, ok := m[p]; ok {
+			return []byte(v), nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+	}
+}
+
+func TestParseChannels(t *testing.T) {
+	got, err := alerts.ParseChannels(env(map[string]string{
+		"ARBSYNC_ALERT_CHANNELS":       " ops, HR ,risk,erp",
+		"ARBSYNC_ALERT_OPS_KIND":       "wecom",
+		"ARBSYNC_ALERT_OPS_URL":        wecomURL,
+		"ARBSYNC_ALERT_OPS_LEVELS":     "urgent",
+		"ARBSYNC_ALERT_HR_KIND":        "DingTalk",
+		"ARBSYNC_ALERT_HR_URL_FILE":    "/run/secrets/hr_url",
+		"ARBSYNC_ALERT_HR_SECRET_FILE": "/run/secrets/hr_secret",
+		"ARBSYNC_ALERT_RISK_KIND":      "feishu",
+		"ARBSYNC_ALERT_RISK_URL":       feishuURL,
+		"ARBSYNC_ALERT_RISK_SECRET":    "qE4xX9kLmN2pR7sT5vW8yZ1a",
+		"ARBSYNC_ALERT_RISK_LEVELS":    "warning, urgent, warning",
+		"ARBSYNC_ALERT_ERP_KIND":       "webhook",
+		"ARBSYNC_ALERT_ERP_URL":        "http://erp.internal/hooks/arbsync",
+	}), files(map[string]string{
+		"/run/secrets/hr_url":    dingtalkURL + "\n",
+		"/run/secrets/hr_secret": "SECabc123\n",
+	}))
+	must(t, err)
+	both := []alerts.Level{alerts.LevelWarning, alerts.LevelUrgent}
+	want := []alerts.ChannelConfig{
+		{Name: "ops", Kind: alerts.KindWeCom, URL: wecomURL, Levels: []alerts.Level{alerts.LevelUrgent}},
+		{Name: "hr", Kind: alerts.KindDingTalk, URL: dingtalkURL, Secret: "SECabc123", Levels: both},
+		{Name: "risk", Kind: alerts.KindFeishu, URL: feishuURL, Secret: "qE4xX9kLmN2pR7sT5vW8yZ1a", Levels: both},
+		{Name: "erp", Kind: alerts.KindWebhook, URL: "http://erp.internal/hooks/arbsync", Levels: both},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %#v\nwant %#v", got, want)
+	}
+
+	none, err := alerts.ParseChannels(env(nil), nil)
+	if err != nil || none != nil {
+		t.Errorf("no channels configured: %v, %v", none, err)
+	}
+}
+
+func TestParseChannelsErrorsNameTheVariable(t *testing.T) {
+	base := map[string]string{"ARBSYNC_ALERT_CHANNELS": "ops", "ARBSYNC_ALERT_OPS_KIND": "wecom", "ARBSYNC_ALERT_OPS_URL": wecomURL}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"unknown kind", with("ARBSYNC_ALERT_OPS_KIND", "slack"),
+			`ARBSYNC_ALERT_OPS_KIND: "slack" is not one of webhook, wecom, dingtalk, feishu`},
+		{"missing kind", with("ARBSYNC_ALERT_OPS_KIND", ""), "ARBSYNC_ALERT_OPS_KIND: is required (one of webhook, wecom, dingtalk, feishu)"},
+		{"missing URL", with("ARBSYNC_ALERT_OPS_URL", ""), "ARBSYNC_ALERT_OPS_URL: is required (or ARBSYNC_ALERT_OPS_URL_FILE)"},
+		{"WeCom URL without key", with("ARBSYNC_ALERT_OPS_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?token=693a91f6"),
+			"ARBSYNC_ALERT_OPS_URL: a WeCom robot URL needs its key parameter"},
+		{"relative URL", with("ARBSYNC_ALERT_OPS_URL", "qyapi.weixin.qq.com/send?key=693a91f6"), "ARBSYNC_ALERT_OPS_URL: not an absolute http(s) URL"},
+		{"DingTalk URL without token", with("ARBSYNC_ALERT_OPS_KIND", "dingtalk", "ARBSYNC_ALERT_OPS_URL", "https://oapi.dingtalk.com/robot/send?secret=SEC693a91f6"),
+			"ARBSYNC_ALERT_OPS_URL: a DingTalk robot URL needs its access_token parameter"},
+		{"DingTalk URL with a frozen sign", with("ARBSYNC_ALERT_OPS_KIND", "dingtalk", "ARBSYNC_ALERT_OPS_URL", dingtalkURL+"&timestamp=1&sign=693a91f6"),
+			"ARBSYNC_ALERT_OPS_URL: leave timestamp and sign out"},
+		{"Feishu URL without token", with("ARBSYNC_ALERT_OPS_KIND", "feishu", "ARBSYNC_ALERT_OPS_URL", "https://open.feishu.cn/open-apis/bot/v2/hook/"),
+			"ARBSYNC_ALERT_OPS_URL: a Feishu bot URL ends in /hook/{token}"},
+		{"URL from a bad file", with("ARBSYNC_ALERT_OPS_URL", "", "ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/nope"),
+			"ARBSYNC_ALERT_OPS_URL_FILE: open /run/secrets/nope: file does not exist"},
+		{"URL and URL_FILE", with("ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/ops"),
+			"ARBSYNC_ALERT_OPS_URL and ARBSYNC_ALERT_OPS_URL_FILE are both set; use one"},
+		{"empty secret file", with("ARBSYNC_ALERT_OPS_KIND", "dingtalk", "ARBSYNC_ALERT_OPS_URL", dingtalkURL, "ARBSYNC_ALERT_OPS_SECRET_FILE", "/run/secrets/empty"),
+			"ARBSYNC_ALERT_OPS_SECRET_FILE: file /run/secrets/empty is empty"},
+		{"secret on WeCom", with("ARBSYNC_ALERT_OPS_SECRET", "SEC693a91f6"), "ARBSYNC_ALERT_OPS_SECRET: WeCom robots are not signed"},
+		{"bad level", with("ARBSYNC_ALERT_OPS_LEVELS", "warning,critical"), `ARBSYNC_ALERT_OPS_LEVELS: "critical" is not one of warning, urgent`},
+		{"bad channel name", with("ARBSYNC_ALERT_CHANNELS", "ops,hr-team"), `ARBSYNC_ALERT_CHANNELS: channel name "hr-team" may contain only letters, digits and _`},
+		{"duplicate channel", with("ARBSYNC_ALERT_CHANNELS", "ops,OPS"), `ARBSYNC_ALERT_CHANNELS: channel "OPS" is listed twice`},
+		{"trailing comma", with("ARBSYNC_ALERT_CHANNELS", "ops,"), `ARBSYNC_ALERT_CHANNELS: empty channel name in "ops,"`},
+		{"listed but not configured", with("ARBSYNC_ALERT_CHANNELS", "ops,hr"), "ARBSYNC_ALERT_HR_KIND: is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfgs, err := alerts.ParseChannels(env(tt.env), files(map[string]string{"/run/secrets/empty": "\n", "/run/secrets/ops": wecomURL}))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("want error containing %q, got %v", tt.want, err)
+			}
+			if cfgs != nil {
+				t.Errorf("configs returned with an error: %v", cfgs)
+			}
+			// Neither the key in the URL nor any secret value is printed.
+			assertNoSecrets(t, err, "693a91f6", "c8a5f1e3b2d4a6c8e0f2")
+		})
+	}
+}
+
+func TestParseChannelsReportsEveryProblem(t *testing.T) {
+	_, err := alerts.ParseChannels(env(map[string]string{
+		"ARBSYNC_ALERT_CHANNELS":  "ops,hr",
+		"ARBSYNC_ALERT_OPS_KIND":  "slack",
+		"ARBSYNC_ALERT_HR_KIND":   "feishu",
+		"ARBSYNC_ALERT_HR_URL":    feishuURL,
+		"ARBSYNC_ALERT_HR_LEVELS": "all",
+	}), nil)
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
+		t.Fatalf("want 3 problems (OPS_KIND, OPS_URL, HR_LEVELS), got %v", err)
+	}
+}

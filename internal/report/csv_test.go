@@ -1,0 +1,87 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arbsync/arbsync/internal/report"
+	"github.com/arbsync/arbsync/thresholds"
+)
+
+func readCSV(t *testing.T, r report.Weekly) [][]string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, report.CSV(&b, r))
+	data := b.Bytes()
+	require.Equal(t, []byte{0xEF, 0xBB, 0xBF}, data[:3], "UTF-8 byte order mark")
+	records, err := csv.NewReader(bytes.NewReader(data[3:])).ReadAll()
+	require.NoError(t, err)
+	return records
+}
+
+func TestCSV(t *testing.T) {
+	f := newFixture(t)
+	records := readCSV(t, f.weekly)
+	require.Equal(t, report.CSVHeader(), records[0])
+	require.Equal(t, []string{
+		"week", "industry_code", "industry_name", "level", "severity", "n", "q", "raw", "shrunk", "final",
+		"previous", "change", "bound_applied", "p10", "p25", "p50", "p75", "p90", "mean",
+		"flagged_fixed", "flagged_dynamic", "method_version",
+	}, records[0])
+	require.Len(t, records, len(f.weekly.Rows)+1)
+
+	col := map[string]int{}
+	for i, name := range records[0] {
+		col[name] = i
+	}
+	// Report order: each section, then its divisions, warning first.
+	require.Equal(t, []string{"C", "warning"}, []string{records[1][col["industry_code"]], records[1][col["severity"]]})
+	require.Equal(t, []string{"C", "urgent"}, []string{records[2][col["industry_code"]], records[2][col["severity"]]})
+	require.Equal(t, []string{"13", "warning"}, []string{records[3][col["industry_code"]], records[3][col["severity"]]})
+
+	for _, rec := range records[1:] {
+		require.Regexp(t, `^0\.\d{6}$`, rec[col["q"]])
+		for _, name := range []string{"raw", "shrunk", "final", "previous", "change", "p10", "p25", "p50", "p75", "p90", "mean"} {
+			require.Regexp(t, `^-?\d{1,3}\.\d{2}$`, rec[col[name]], name)
+		}
+	}
+
+	w39 := row(t, f.weekly.Rows, "39", thresholds.SeverityWarning)
+	var got []string
+	for _, rec := range records {
+		if rec[col["industry_code"]] == "39" && rec[col["severity"]] == "warning" {
+			got = rec
+		}
+	}
+	require.Equal(t, []string{
+		"2026-11-23", "39", "计算机、通信和其他电子设备制造业", "division", "warning", itoa(w39.N), ftoa6(w39.Q),
+		w39.Raw.String(), w39.Shrunk.String(), w39.Final.String(), w39.Previous.String(), (w39.Final - *w39.Previous).String(),
+		"none", w39.P10.String(), w39.P25.String(), w39.P50.String(), w39.P75.String(), w39.P90.String(), w39.Mean.String(),
+		itoa(w39.FlaggedFixed), itoa(w39.FlaggedDynamic), "1",
+	}, got)
+
+	var upper []string
+	for _, rec := range records {
+		if rec[col["industry_code"]] == "I" && rec[col["severity"]] == "warning" {
+			upper = rec
+		}
+	}
+	require.Equal(t, "upper", upper[col["bound_applied"]])
+	require.Equal(t, "信息传输、软件和信息技术服务业", upper[col["industry_name"]])
+}
+
+func TestCSVEmptyAndFirstWeek(t *testing.T) {
+	records := readCSV(t, emptyWeekly())
+	require.Equal(t, [][]string{report.CSVHeader()}, records)
+
+	r := firstWeek(t)
+	records = readCSV(t, r)
+	require.Len(t, records, len(r.Rows)+1)
+	for _, rec := range records[1:] {
+		require.Empty(t, rec[10], "previous")
+		require.Empty(t, rec[11], "change")
+	}
+}

@@ -1,0 +1,134 @@
+package report_test
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arbsync/arbsync/internal/report"
+	"github.com/arbsync/arbsync/thresholds"
+)
+
+func html(t *testing.T, r report.Weekly) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, report.HTML(&b, r))
+	return b.String()
+}
+
+// requireSelfContained asserts the page references nothing outside itself.
+func requireSelfContained(t *testing.T, page string) {
+	t.Helper()
+	lower := strings.ToLower(page)
+	for _, bad := range []string{"http://", "https://", "src=", "url(", "@import", "<script", "<link", "<img", "<iframe", "<object", "<embed", "xlink:"} {
+		require.NotContains(t, lower, bad)
+	}
+	hrefs := regexp.MustCompile(`href=("[^"]*"|'[^']*'|[^\s>]*)`).FindAllStringSubmatch(lower, -1)
+	require.Equal(t, strings.Count(lower, "href="), len(hrefs))
+	for _, h := range hrefs {
+		require.True(t, strings.HasPrefix(strings.Trim(h[1], `"'`), "#"), "external href %s", h[0])
+	}
+}
+
+func TestHTML(t *testing.T) {
+	f := newFixture(t)
+	page := html(t, f.weekly)
+	requireSelfContained(t, page)
+
+	require.True(t, strings.HasPrefix(page, "<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
+	has(t, page, `<meta charset="utf-8">`)
+	has(t, page, `"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif`)
+	has(t, page, "<h1>行业动态阈值周报 2026-W48 <span class=\"en\">— Weekly threshold report</span></h1>")
+	has(t, page, "@media print")
+	for _, id := range []string{"summary", "distributions", "thresholds", "flagged", "cleared", "riskiest", "alerts", "backtest", "method"} {
+		has(t, page, `<section id="`+id+`">`)
+		has(t, page, `href="#`+id+`"`)
+	}
+
+	// One histogram per section, each with this week's and last week's
+	// warning and urgent thresholds marked at their values.
+	require.Equal(t, len(f.weekly.Histograms), strings.Count(page, `<svg class="hist"`))
+	require.Equal(t, 1, strings.Count(page, `<svg class="alerts"`))
+	for _, h := range f.weekly.Histograms {
+		fig := figure(t, page, "sec-"+h.Section)
+		require.Equal(t, 1, strings.Count(fig, "<svg"), h.Section)
+		require.Equal(t, report.Bins, strings.Count(fig, `<rect class="bar"`), h.Section)
+		for _, sev := range []thresholds.Severity{thresholds.SeverityWarning, thresholds.SeverityUrgent} {
+			r := row(t, f.weekly.Rows, h.Section, sev)
+			class := map[thresholds.Severity]string{thresholds.SeverityWarning: "warn", thresholds.SeverityUrgent: "urg"}[sev]
+			has(t, fig, `<line class="mark `+class+`-new" data-value="`+r.Final.String()+`"`)
+			has(t, fig, `<line class="mark `+class+`-old" data-value="`+r.Previous.String()+`"`)
+		}
+		// Axis ticks 0, 10, …, 100 and the legend.
+		var ticks []string
+		for _, m := range regexp.MustCompile(`<text class="xtick"[^>]*>(\d+)</text>`).FindAllStringSubmatch(fig, -1) {
+			ticks = append(ticks, m[1])
+		}
+		require.Equal(t, []string{"0", "10", "20", "30", "40", "50", "60", "70", "80", "90", "100"}, ticks)
+		w := row(t, f.weekly.Rows, h.Section, thresholds.SeverityWarning)
+		has(t, fig, "本周预警 warning "+w.Final.String())
+		has(t, fig, "上周预警 warning "+w.Previous.String())
+	}
+	// Section C's 100-point bin dwarfs the others: it is cut, its count shown.
+	c := figure(t, page, "sec-C")
+	has(t, c, "最高一档已截断 tallest bin cut off")
+	has(t, c, `<polygon class="brk"`)
+	has(t, c, ">"+itoa(f.weekly.Histograms[0].Counts[19])+"</text>")
+
+	// The thresholds table: last week → this week, change coloured.
+	w39 := row(t, f.weekly.Rows, "39", thresholds.SeverityWarning)
+	has(t, page, "<td>39 计算机、通信和其他电子设备制造业</td>")
+	// html/template writes "+" as "&#43;"; browsers show "+".
+	has(t, page, w39.Previous.String()+` → <span class="final">`+w39.Final.String()+`</span></td><td class="num up">▲ `+
+		strings.Replace(signed(w39.Final-*w39.Previous), "+", "&#43;", 1)+`</td>`)
+	has(t, page, `<td class="num down">▼ -`)
+
+	// Company names are escaped by html/template.
+	require.NotContains(t, page, "<script>")
+	has(t, page, "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; | *坏*\n公司</td>")
+
+	has(t, page, "<tr class=\"total\"><td>合计 total</td>")
+	has(t, page, "&#43;36.92%")
+}
+
+func TestHTMLEmpty(t *testing.T) {
+	page := html(t, emptyWeekly())
+	requireSelfContained(t, page)
+	require.NotContains(t, page, "<svg")
+	require.GreaterOrEqual(t, strings.Count(page, "无 / none"), 9)
+	has(t, page, "无 / none（暂无回测结果 no backtest available）")
+}
+
+// TestHTMLFirstWeek: without last week's thresholds no dashed line is
+// drawn and the legend says so.
+func TestHTMLFirstWeek(t *testing.T) {
+	r := firstWeek(t)
+	page := html(t, r)
+	requireSelfContained(t, page)
+	require.Equal(t, len(r.Histograms), strings.Count(page, `<svg class="hist"`))
+	require.NotContains(t, page, "warn-old\" data-value")
+	require.NotContains(t, page, "urg-old\" data-value")
+	require.Equal(t, len(r.Histograms), strings.Count(page, "上周预警 warning 无 none"))
+	has(t, page, `<td class="num new">新 new</td>`)
+}
+
+// has is require.Contains without printing the whole page on failure.
+func has(t *testing.T, page, want string) {
+	t.Helper()
+	if !strings.Contains(page, want) {
+		t.Fatalf("page does not contain %q", want)
+	}
+}
+
+// figure returns the <figure id="id"> element of page.
+func figure(t *testing.T, page, id string) string {
+	t.Helper()
+	start := strings.Index(page, `<figure id="`+id+`">`)
+	require.GreaterOrEqual(t, start, 0, "no figure %s", id)
+	end := strings.Index(page[start:], "</figure>")
+	require.Greater(t, end, 0)
+	return page[start : start+end]
+}
