@@ -39,7 +39,7 @@
 // A section's n counts every scored company in it: its divisions' and
 // those filed under the section itself. A division's n counts its own.
 // An industry with no scored company gets no row; a company is judged by
-// the nearest level that has one (Lookup): division row, else section row,
+// the nearest level that has one (InForce): division row, else section row,
 // else the fixed thresholds. Flags are strict: a company is flagged when
 // score < threshold.
 //

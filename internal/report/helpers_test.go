@@ -146,9 +146,9 @@ func newFixture(t *testing.T) fixture {
 		require.NoError(t, err)
 		weeks[w], prev = rows, thresholds.Finals(rows)
 	}
-	lastLookup, err := thresholds.NewLookup(weeks[1], scoring.DefaultThresholds())
+	lastLookup, err := thresholds.NewInForce(weeks[1], scoring.DefaultThresholds())
 	require.NoError(t, err)
-	lookup, err := thresholds.NewLookup(weeks[2], scoring.DefaultThresholds())
+	lookup, err := thresholds.NewInForce(weeks[2], scoring.DefaultThresholds())
 	require.NoError(t, err)
 
 	r := report.Weekly{
@@ -271,7 +271,7 @@ func firstWeek(t *testing.T) report.Weekly {
 	f := newFixture(t)
 	rows, err := thresholds.Compute(week2, scoresOf(f.companies, 2), nil, f.weekly.Params)
 	require.NoError(t, err)
-	lookup, err := thresholds.NewLookup(rows, scoring.DefaultThresholds())
+	lookup, err := thresholds.NewInForce(rows, scoring.DefaultThresholds())
 	require.NoError(t, err)
 	r := f.weekly
 	r.Rows, r.Previous, r.NewlyFlagged, r.Cleared, r.Backtest = rows, nil, nil, nil, nil

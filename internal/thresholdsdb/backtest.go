@@ -133,7 +133,7 @@ func (j *Job) Backtest(ctx context.Context, o BacktestOptions) (BacktestReport, 
 			return rep, fmt.Errorf("backtest week %s: %w", w, err)
 		}
 		previous = thresholds.Finals(rows)
-		lookup, err := thresholds.NewLookup(rows, fixed)
+		lookup, err := thresholds.NewInForce(rows, fixed)
 		if err != nil {
 			return rep, err
 		}

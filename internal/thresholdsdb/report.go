@@ -37,11 +37,11 @@ func (j *Job) Report(ctx context.Context, res Result, generatedAt time.Time) (re
 		w.IndustryNames[in.Code] = in.Name
 	}
 	fixed := scoring.Thresholds{Warning: p.FixedWarning, Urgent: p.FixedUrgent}
-	now, err := thresholds.NewLookup(res.Rows, fixed)
+	now, err := thresholds.NewInForce(res.Rows, fixed)
 	if err != nil {
 		return w, err
 	}
-	prev, err := thresholds.NewLookup(res.Previous, fixed)
+	prev, err := thresholds.NewInForce(res.Previous, fixed)
 	if err != nil {
 		return w, err
 	}

@@ -205,7 +205,7 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 // division's row, else its section's, else the fixed thresholds.
 func (j *Job) apply(ctx context.Context, q *db.Queries, week scoring.Date, rows []thresholds.Row) error {
 	p := j.params()
-	l, err := thresholds.NewLookup(rows, scoring.Thresholds{Warning: p.FixedWarning, Urgent: p.FixedUrgent})
+	l, err := thresholds.NewInForce(rows, scoring.Thresholds{Warning: p.FixedWarning, Urgent: p.FixedUrgent})
 	if err != nil {
 		return err
 	}

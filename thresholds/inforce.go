@@ -6,11 +6,11 @@ import (
 	"github.com/arbsync/arbsync/scoring"
 )
 
-// Lookup answers which thresholds apply to a company: its division's row,
+// InForce answers which thresholds apply to a company: its division's row,
 // else its section's, else the fixed thresholds. Each severity falls back
 // on its own (Compute always writes both). Build one per week with
-// NewLookup; a Lookup is read-only and safe for concurrent use.
-type Lookup struct {
+// NewInForce; an InForce is read-only and safe for concurrent use.
+type InForce struct {
 	fixed    scoring.Thresholds
 	section  [sectionCount]entry
 	division [maxDivision + 1]entry
@@ -21,11 +21,11 @@ type entry struct {
 	has   [2]bool
 }
 
-// NewLookup indexes the rows of one week. fixed is the final fallback,
+// NewInForce indexes the rows of one week. fixed is the final fallback,
 // normally scoring.DefaultThresholds(). Rows of several weeks, two rows for
 // one industry and severity, and unknown codes or severities are errors.
-func NewLookup(rows []Row, fixed scoring.Thresholds) (*Lookup, error) {
-	l := &Lookup{fixed: fixed}
+func NewInForce(rows []Row, fixed scoring.Thresholds) (*InForce, error) {
+	l := &InForce{fixed: fixed}
 	for i, r := range rows {
 		if r.Week != rows[0].Week {
 			return nil, fmt.Errorf("rows[%d]: week %s, but rows[0] is for week %s", i, r.Week, rows[0].Week)
@@ -57,7 +57,7 @@ func NewLookup(rows []Row, fixed scoring.Thresholds) (*Lookup, error) {
 
 // Applicable returns the thresholds for a company of section (A–T) and
 // division ("" or 01–97). Unknown codes fall back like missing rows.
-func (l *Lookup) Applicable(section, division string) scoring.Thresholds {
+func (l *InForce) Applicable(section, division string) scoring.Thresholds {
 	out := [2]scoring.Points{l.fixed.Warning, l.fixed.Urgent}
 	var sec, div *entry
 	if s, err := sectionIndex(section); err == nil {
@@ -81,7 +81,7 @@ func (l *Lookup) Applicable(section, division string) scoring.Thresholds {
 
 // Source names where a company's warning threshold comes from: "division",
 // "section" or "fixed" (the value stored as applied_thresholds.threshold_source).
-func (l *Lookup) Source(section, division string) string {
+func (l *InForce) Source(section, division string) string {
 	if division != "" {
 		if dv, err := divisionNumber(division); err == nil && l.division[dv].has[0] {
 			return string(LevelDivision)

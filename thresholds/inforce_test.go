@@ -7,7 +7,7 @@ import (
 	"github.com/arbsync/arbsync/scoring"
 )
 
-func TestLookup(t *testing.T) {
+func TestInForce(t *testing.T) {
 	row := func(industry string, sev Severity, final string) Row {
 		return Row{Week: monday, Industry: industry, Severity: sev, Final: pts(final)}
 	}
@@ -16,7 +16,7 @@ func TestLookup(t *testing.T) {
 		row("13", SeverityWarning, "70"), row("13", SeverityUrgent, "50"),
 		row("14", SeverityWarning, "55"), // no urgent row: urgent falls back to C
 	}
-	l, err := NewLookup(rows, scoring.DefaultThresholds())
+	l, err := NewInForce(rows, scoring.DefaultThresholds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestLookup(t *testing.T) {
 			t.Errorf("%s: Applicable(%q, %q) = %+v, want %+v", tt.name, tt.section, tt.division, got, tt.want)
 		}
 	}
-	empty, err := NewLookup(nil, scoring.Thresholds{Warning: pts("61"), Urgent: pts("41")})
+	empty, err := NewInForce(nil, scoring.Thresholds{Warning: pts("61"), Urgent: pts("41")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +45,12 @@ func TestLookup(t *testing.T) {
 	}
 }
 
-func TestLookupOfComputedRows(t *testing.T) {
+func TestInForceOfComputedRows(t *testing.T) {
 	rows, err := Compute(monday, append(same(40, "C", "13", "100"), same(60, "B", "", "0")...), nil, DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := NewLookup(rows, scoring.DefaultThresholds())
+	l, err := NewInForce(rows, scoring.DefaultThresholds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestLookupOfComputedRows(t *testing.T) {
 	}
 }
 
-func TestNewLookupErrors(t *testing.T) {
+func TestNewInForceErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		rows []Row
@@ -75,7 +75,7 @@ func TestNewLookupErrors(t *testing.T) {
 		{"bad industry", []Row{{Week: monday, Industry: "C13", Severity: SeverityUrgent}}, `rows[0]: industry "C13" is neither a section A–T nor a division 01–97`},
 	}
 	for _, tt := range tests {
-		_, err := NewLookup(tt.rows, scoring.DefaultThresholds())
+		_, err := NewInForce(tt.rows, scoring.DefaultThresholds())
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
