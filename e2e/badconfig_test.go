@@ -42,8 +42,7 @@ func runBriefly(t *testing.T, env []string, d time.Duration, args ...string) res
 }
 
 // Every invalid configuration value stops `arbsync run` at start with exit
-// code 1 and a message on stderr that names the variable at fault (DESIGN
-// §8), through the real binary; a secret's value never appears in it. (An
+// code 1 and a message on stderr that names the variable at fault, through the real binary; a secret's value never appears in it. (An
 // unreadable private key file is in bug_key_file_variable_test.go.)
 func TestBadConfigurationMatrix(t *testing.T) {
 	t.Parallel()

@@ -20,7 +20,7 @@ import (
 // as is, e.g. "arbsync run: private key: stat /etc/arbsync/key.pem: no such
 // file or directory", "arbsync run: private key /…/key.pem: no PEM block
 // found; …" or "…is accessible by group or others (mode 0640); run: chmod
-// 600 …". Every other bad value names its variable (DESIGN §8: "a bad value
+// 600 …". Every other bad value names its variable (ARCHITECTURE.md “Operating it”: "a bad value
 // stops start-up with a message that names the variable"); an operator
 // reading these has to guess which setting points at the file. Wrapping the
 // error with the variable name (as config does for *_FILE secrets) fixes it.

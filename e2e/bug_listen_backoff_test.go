@@ -20,7 +20,7 @@ import (
 // daemon's life (a PostgreSQL restart, a failover, an idle-session timeout in
 // a proxy), every later loss leaves the daemon deaf to watchlist edits for
 // 30 s: an admin's insert waits up to 30 s plus the next sync tick instead of
-// "within seconds" (DESIGN §3). The backoff should restart from 1 s once a
+// "within seconds" (ARCHITECTURE.md “The database”). The backoff should restart from 1 s once a
 // LISTEN has succeeded.
 //
 // The test kills the LISTEN session five times, each time after the listener

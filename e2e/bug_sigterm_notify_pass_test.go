@@ -20,7 +20,7 @@ import (
 // when the listener connects, or one an admin's edit started — still holds
 // its claims: those companies keep their leases until ARBSYNC_SYNC_LEASE
 // (5 min by default) expires, and nothing was finished or released, against
-// DESIGN §4 ("SIGTERM: stop claiming, finish or release in-flight companies,
+// ARCHITECTURE.md “Sync” ("SIGTERM: stop claiming, finish or release in-flight companies,
 // exit 0"). TestSecretsNeverLeak tripped on it (a company leased by the
 // stopped daemon blocked the next one). Run should wait for dispatch's pass.
 //

@@ -21,7 +21,7 @@ import (
 // connection due to administrator command (SQLSTATE 57P01)" or "store: …
 // unexpected EOF", consecutive_failures + 1 and next_sync_at minutes away,
 // although nothing is wrong with them, so the interrupted pass does not
-// resume for them on the next tick (DESIGN §9: database faults are survived
+// resume for them on the next tick (ARCHITECTURE.md “Targets”: database faults are survived
 // "with the right error, metric and state"; TestDatabaseFaults fails this
 // way in about one run in five). A connection-class error (no server error,
 // or SQLSTATE class 08 or 57) should fail the write and leave the lease to be

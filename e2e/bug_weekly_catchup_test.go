@@ -20,7 +20,7 @@ import (
 // skipped: another replica holds its lease" at debug level, and never tries
 // again: the job's next chance is its next scheduled time, Monday 03:00 of
 // the following week. That week's thresholds (and report, and relevel
-// alerts) are silently never computed, although DESIGN §4 says runs missed
+// alerts) are silently never computed, although ARCHITECTURE.md “Sync” says runs missed
 // while the daemon was down are caught up. The daily rescore has the same
 // gap for a day. A skipped catch-up should be retried once the lease can have
 // expired (or re-evaluated periodically).

@@ -21,7 +21,7 @@ import (
 	"github.com/arbsync/arbsync/internal/uscc"
 )
 
-// The crash suite (DESIGN §9 "Idempotent everywhere"). Two worlds, each its
+// The crash suite (ARCHITECTURE.md “Targets” "Idempotent everywhere"). Two worlds, each its
 // own database, simulator (same seed and date sequence) and webhook receiver:
 //
 //   - ref: one daemon, never interrupted;

@@ -153,7 +153,7 @@ func (w *dbWorld) requireConverged(t *testing.T) int {
 	return len(want)
 }
 
-// Database faults during passes (DESIGN §9): a PostgreSQL stop and start, a
+// Database faults during passes (ARCHITECTURE.md “Targets”): a PostgreSQL stop and start, a
 // fast restart, and the daemon's sessions killed with pg_terminate_backend.
 // The daemon keeps running, /readyz goes unready and recovers, interrupted
 // passes resume on later ticks, and the database ends exactly at the

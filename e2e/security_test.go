@@ -49,7 +49,7 @@ func (h *haystack) add(where, text string) {
 	h.texts[where] += text
 }
 
-// Secrets never leave the process (DESIGN §8, §9). A daemon and one-shot
+// Secrets never leave the process (ARCHITECTURE.md “Operating it”, “Targets”). A daemon and one-shot
 // commands run with every kind of secret set — a database password (a login
 // role created for the test), the signed protocol's private key, the tianyuan
 // access key (right and wrong), the webhook signing secret and a token in the

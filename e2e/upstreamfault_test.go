@@ -34,7 +34,7 @@ type upstreamPhase struct {
 	mustFail bool   // every attempted company fails
 }
 
-// Upstream faults through the daemon (DESIGN §2, §4, §9): busy storms,
+// Upstream faults through the daemon (ARCHITECTURE.md “The vendor”, “Sync”, “Targets”): busy storms,
 // latency spikes, timeouts, 5xx, garbage, truncated, oversized and malformed
 // bodies, a permission loss and a vendor clock 400 s ahead. In each phase the
 // simulated date moves on (so a successful fetch would change the stored

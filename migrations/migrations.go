@@ -1,5 +1,5 @@
 // Package migrations embeds arbsync's goose SQL migrations. They are the
-// database contract (DESIGN §3) and also the schema sqlc compiles queries
+// database contract (ARCHITECTURE.md “The database”) and also the schema sqlc compiles queries
 // against. Apply them with `arbsync migrate up`.
 package migrations
 

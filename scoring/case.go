@@ -27,7 +27,7 @@ type Case struct {
 	Title string
 }
 
-// Outcome is a case's result from the company's side (DESIGN §2 "result").
+// Outcome is a case's result from the company's side (ARCHITECTURE.md “The vendor” "result").
 // The zero value is OutcomePending, which never deducts anything.
 type Outcome uint8
 
@@ -80,7 +80,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ExecutionStatus tells whether an award has been enforced (DESIGN §2
+// ExecutionStatus tells whether an award has been enforced (ARCHITECTURE.md “The vendor”
 // "executionStatus"). The zero value is ExecutionNotApplicable, which never
 // deducts anything.
 type ExecutionStatus uint8

@@ -18,7 +18,7 @@ func NewDate(year int, month time.Month, day int) Date {
 }
 
 // DateOf returns the calendar day of t in t's own location, so the caller
-// chooses the zone: DateOf(now.In(shanghai)) is the as-of date of DESIGN §5.
+// chooses the zone: DateOf(now.In(shanghai)) is the as-of date of ARCHITECTURE.md “Scoring”.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()
 	return NewDate(y, m, d)

@@ -1,5 +1,5 @@
 // Package scoring computes a company's labor-dispute risk score from its
-// arbitration cases: rule version 1 of DESIGN §5, the seed's table made
+// arbitration cases: rule version 1 of ARCHITECTURE.md “Scoring”, the seed's table made
 // exact. It is pure Go: no database, no clock (the as-of date is an
 // argument), no allocation per case.
 //
@@ -25,7 +25,7 @@
 // in; a case filed on D is in. Pending and withdrawn cases count for the
 // count and amount deductions but are not decided.
 //
-// Decisions this package makes where DESIGN §5 is silent:
+// Decisions this package makes where ARCHITECTURE.md “Scoring” is silent:
 //
 //   - Cases filed after D (future-dated data) are ignored entirely, for the
 //     unexecuted deduction too: a score as of D uses only what was filed by
@@ -58,7 +58,7 @@
 //
 // Points are hundredths of a point (Points(8750) prints and encodes as
 // 87.50); Rate is ten-thousandths (0.3333); Date is a civil date counted in
-// days. Outcome and ExecutionStatus mirror the wire enums of DESIGN §2 as
+// days. Outcome and ExecutionStatus mirror the wire enums of ARCHITECTURE.md “The vendor” as
 // small integers; parse them with ParseOutcome and ParseExecutionStatus.
 //
 // # Using it

@@ -22,7 +22,7 @@ type Input struct {
 	Cases []Case
 }
 
-// Known field names. Case fields follow DESIGN §2's normalized case;
+// Known field names. Case fields follow ARCHITECTURE.md “The vendor”'s normalized case;
 // "removed" is arbsync's own flag for a case the upstream no longer returns.
 var (
 	inputFields      = []string{"asOf", "cases", "thresholds"}
@@ -43,7 +43,7 @@ var (
 // present both keys are required). A case needs filingDate, result and
 // executionStatus; claimAmount (a decimal yuan string or a plain JSON
 // number, at most 2 decimals, read exactly) defaults to 0, title to "",
-// removed (boolean) to false. The other normalized case fields of DESIGN §2
+// removed (boolean) to false. The other normalized case fields of ARCHITECTURE.md “The vendor”
 // (caseId, caseNo, cause, role, awardAmount, closingDate, unexecutedAmount,
 // committee, updatedAt) are accepted and ignored. A JSON null counts as an
 // absent field. Field names are matched exactly; unknown fields, malformed

@@ -12,7 +12,7 @@ const (
 	LevelUrgent  Level = "urgent"
 )
 
-// The fixed thresholds of the seed's alert rule (DESIGN §5).
+// The fixed thresholds of the seed's alert rule (ARCHITECTURE.md “Scoring”).
 const (
 	FixedWarning Points = 6000 // 60.00
 	FixedUrgent  Points = 4000 // 40.00

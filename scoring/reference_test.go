@@ -8,7 +8,7 @@ import (
 	"github.com/arbsync/arbsync/internal/money"
 )
 
-// referenceScore follows DESIGN §5 word by word with math/big rationals and
+// referenceScore follows ARCHITECTURE.md “Scoring” word by word with math/big rationals and
 // no shortcuts. TestScoreMatchesReference compares Score with it.
 func referenceScore(cases []Case, asOf Date) (score, amount, loseDed Points, rate Rate) {
 	r := func(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }

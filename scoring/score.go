@@ -6,7 +6,7 @@ import (
 	"github.com/arbsync/arbsync/internal/money"
 )
 
-// RuleVersion identifies the scoring rules implemented here (DESIGN §5).
+// RuleVersion identifies the scoring rules implemented here (ARCHITECTURE.md “Scoring”).
 // Stored scores carry it; change it whenever a rule changes.
 const RuleVersion = 1
 

@@ -7,7 +7,7 @@ import (
 
 // Observation is one company in one week of the backtest: whether each
 // method flagged it that week, and whether it received new cases within
-// the horizon that followed (90 days in DESIGN §6).
+// the horizon that followed (90 days in ARCHITECTURE.md “Thresholds”).
 type Observation struct {
 	FlaggedFixed   bool
 	FlaggedDynamic bool

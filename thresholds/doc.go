@@ -1,6 +1,6 @@
 // Package thresholds recalibrates the warning and urgent thresholds per
 // industry every week from the distribution of current scores: method
-// version 1 of DESIGN §6. It is pure Go over a slice of scores; the caller
+// version 1 of ARCHITECTURE.md “Thresholds”. It is pure Go over a slice of scores; the caller
 // loads the scores and last week's thresholds and stores the rows.
 //
 // # The method, in order
@@ -19,13 +19,13 @@
 //  3. Shrink toward the parent: t = (n·raw + m·t_parent) / (n + m), m = 30.
 //     A section's parent is the fixed threshold; a division's parent is its
 //     section's shrunk value from this step, before the section's clamps
-//     (DESIGN: "divisions toward their section's shrunk value"; the row
+//     (divisions shrink toward their section's shrunk value; the row
 //     stores it as Parent, so a reader can recheck the formula from
 //     stored rows). An industry with few companies stays near its parent.
 //  4. Clamp to the bounds: fixed ± 20, i.e. warning in [40, 80] and urgent
 //     in [20, 60].
 //  5. Clamp to last week's final ± 10, when the industry had a row for this
-//     severity last week. This comes after step 4, as DESIGN orders it.
+//     severity last week. This comes after step 4, in the method's order.
 //  6. Urgent only: urgent = min(urgent, this industry's final warning − 5).
 //     This comes last, so it wins over step 5. With the default params it
 //     can never push urgent below its lower bound (warning ≥ 40 ⇒

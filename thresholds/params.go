@@ -8,10 +8,10 @@ import (
 )
 
 // MethodVersion identifies the threshold method implemented here
-// (DESIGN §6). Stored rows carry it; change it whenever the method changes.
+// (ARCHITECTURE.md “Thresholds”). Stored rows carry it; change it whenever the method changes.
 const MethodVersion = 1
 
-// Params are the knobs of the method. DefaultParams returns DESIGN §6's.
+// Params are the knobs of the method. DefaultParams returns ARCHITECTURE.md “Thresholds”'s.
 type Params struct {
 	// FixedWarning and FixedUrgent are the fixed thresholds: they set the
 	// alert budgets, are the global parent of the shrinkage and the centre

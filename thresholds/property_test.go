@@ -106,7 +106,7 @@ func TestComputeInvariants(t *testing.T) {
 			if r.Parent != wantParent || r.Shrunk != shrink(r.N, r.Raw, p.M, r.Parent) {
 				t.Fatalf("%+v: parent %s (want %s), shrunk %s", r.Key(), r.Parent, wantParent, r.Shrunk)
 			}
-			// Replay the clamps in DESIGN's order.
+			// Replay the clamps in the method's order.
 			v, b := r.Shrunk, BoundNone
 			if v < fixed-p.Bound {
 				v, b = fixed-p.Bound, BoundLower

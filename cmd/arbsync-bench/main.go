@@ -1,5 +1,5 @@
 // Command arbsync-bench measures arbsync against the performance targets of
-// DESIGN §9 and prints each figure beside a limit measured in the same run
+// ARCHITECTURE.md “Targets” and prints each figure beside a limit measured in the same run
 // (`make bench`; see package bench and `arbsync-bench -h`).
 package main
 

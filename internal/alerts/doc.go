@@ -1,6 +1,6 @@
 // Package alerts renders risk alerts and sends them to chat tools and
 // webhooks. It is pure HTTP: the outbox table and the delivery worker that
-// reads it (DESIGN §7) are built on top of this API and own retries.
+// reads it (ARCHITECTURE.md “Alerts”) are built on top of this API and own retries.
 //
 // # Messages
 //

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Level is the severity of an alert, as scoring assigns it (DESIGN §5).
+// Level is the severity of an alert, as scoring assigns it (ARCHITECTURE.md “Scoring”).
 type Level string
 
 // Levels. Only LevelWarning and LevelUrgent are sent; LevelOK appears as a

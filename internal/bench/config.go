@@ -12,7 +12,7 @@ import (
 )
 
 // Config is one run: which scenarios, at which sizes, against which
-// PostgreSQL. Defaults (DefaultConfig) are the sizes of DESIGN §9;
+// PostgreSQL. Defaults (DefaultConfig) are the sizes of ARCHITECTURE.md “Targets”;
 // SmokeConfig shrinks every size so a run takes seconds.
 type Config struct {
 	// DatabaseURL is a server where the user may CREATE DATABASE; empty
@@ -65,7 +65,7 @@ type Config struct {
 	MemoryRescoreSizes []int // watchlist sizes rescored by the arbsync binary (100,000 and 1,000,000)
 }
 
-// DefaultConfig returns the sizes of DESIGN §9 (what `make bench` runs).
+// DefaultConfig returns the sizes of ARCHITECTURE.md “Targets” (what `make bench` runs).
 func DefaultConfig() Config {
 	return Config{
 		Seed:                      7,

@@ -1,5 +1,5 @@
 // Package bench is arbsync's performance benchmark: `make bench` runs it
-// through cmd/arbsync-bench. It measures the targets of DESIGN §9 on the
+// through cmd/arbsync-bench. It measures the targets of ARCHITECTURE.md “Targets” on the
 // machine it runs on and reports every figure beside a limit, or a
 // baseline, measured in the same run, so that a figure means the same on a
 // fast and on a slow machine. It is a benchmark, not a timed test: a missed
@@ -60,7 +60,7 @@
 // into an empty case table, with the leases set first as a claim would.
 // Limit: one COPY of the same rows into an unindexed table with the same
 // columns (best of a measurement before and one after the engine's runs).
-// Target ≥ 0.5 for the write path alone (cases and sync state, DESIGN §9);
+// Target ≥ 0.5 for the write path alone (cases and sync state, ARCHITECTURE.md “Targets”);
 // the daemon's configuration, which also scores, appends score history and
 // writes alerts in the same transaction, is reported beside it, and the
 // write path also against a COPY into a table with arbsync.cases' indexes
@@ -84,14 +84,14 @@
 //
 // rescore — 1,000,000 synced companies with their simulated cases (~7.5
 // each) loaded with COPY, then Assessor.Rescore(All) with no score stored
-// (every company gets a history row and a current score). Limit: DESIGN's
+// (every company gets a history row and a current score). Limit: the
 // budget of 60 s (scaled linearly for other sizes). With -rescore-steady,
 // also a second Rescore(All) in which nothing changes.
 //
 // weekly — weekly.Job.Run over the rescore database's 1,000,000 current
 // scores (scored first if rescore did not run): the week's first run, which
 // moves every company from the fixed thresholds to its industry's, then a
-// rerun of the same week. Limit: DESIGN's budget of 10 s (scaled).
+// rerun of the same week. Limit: the budget of 10 s (scaled).
 //
 // memory — the arbsync binary as a separate process: `arbsync sync -all`
 // over 100,000 and 1,000,000 new companies against the simulator (signed, no

@@ -66,7 +66,7 @@ func (t *Target) met(f Figure) bool {
 
 // Figure is one measured number with the limit (or baseline) it is
 // compared with. The limit is measured in the same run, except for the
-// time and memory budgets of DESIGN §9, which are fixed numbers and say so
+// time and memory budgets of ARCHITECTURE.md “Targets”, which are fixed numbers and say so
 // in LimitName.
 type Figure struct {
 	Scenario  string  `json:"scenario"`

@@ -23,7 +23,7 @@ const (
 	ExitFailed = 1 // a scenario could not run, or bad flags
 )
 
-// scenario is one measurement of DESIGN §9 (see doc.go).
+// scenario is one measurement of ARCHITECTURE.md “Targets” (see doc.go).
 type scenario struct {
 	name  string
 	title string

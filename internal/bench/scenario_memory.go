@@ -16,7 +16,7 @@ import (
 	"github.com/arbsync/arbsync/internal/upstream"
 )
 
-// memoryBudget is DESIGN §9's peak RSS, whatever the watchlist size: 150 MB
+// memoryBudget is ARCHITECTURE.md “Targets”'s peak RSS, whatever the watchlist size: 150 MB
 // (10^6 bytes, the stricter reading).
 const memoryBudget = 150_000_000
 
@@ -38,7 +38,7 @@ func runMemory(ctx context.Context, r *runner) ([]Figure, error) {
 	}
 	var figs []Figure
 	var measured []string
-	budgetName := "DESIGN §9 budget, any watchlist size"
+	budgetName := "budget, any watchlist size"
 
 	var syncRSS []int64
 	for _, n := range r.cfg.MemorySyncSizes {

@@ -9,7 +9,7 @@ import (
 	"github.com/arbsync/arbsync/internal/scoringdb"
 )
 
-// Budgets of DESIGN §9 at 1,000,000 companies; at other sizes the budget
+// Budgets of ARCHITECTURE.md “Targets” at 1,000,000 companies; at other sizes the budget
 // scales linearly (a smoke run's figures are not performance results).
 const (
 	rescoreBudget   = 60 * time.Second
@@ -101,7 +101,7 @@ func runRescore(ctx context.Context, r *runner) ([]Figure, error) {
 		return nil, err
 	}
 	lim := budget(rescoreBudget, f.n)
-	limName := fmt.Sprintf("DESIGN §9 budget: 60 s per 1,000,000 companies, scaled to %d", f.n)
+	limName := fmt.Sprintf("budget: 60 s per 1,000,000 companies, scaled to %d", f.n)
 	var figs []Figure
 	passes := []string{"first, no stored scores"}
 	if r.cfg.RescoreSteady {

@@ -38,7 +38,7 @@ func runWeekly(ctx context.Context, r *runner) ([]Figure, error) {
 	job := &thresholdsdb.Job{Pool: pool, Location: chinaTime, Log: zerolog.Nop()}
 	week := job.CurrentWeek()
 	lim := budget(weeklyBudget, f.n)
-	limName := fmt.Sprintf("DESIGN §9 budget: 10 s per 1,000,000 scores, scaled to %d", f.n)
+	limName := fmt.Sprintf("budget: 10 s per 1,000,000 scores, scaled to %d", f.n)
 	var figs []Figure
 	for _, pass := range []string{"first run of the week", "rerun, nothing changes"} {
 		checkpoint(ctx, f.db.Pool)

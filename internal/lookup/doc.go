@@ -1,5 +1,5 @@
 // Package lookup is the ERP risk lookup, GET /v1/companies/{creditCode}/risk
-// on the daemon's HTTP listener (DESIGN §8): an ERP asks for one company's
+// on the daemon's HTTP listener (ARCHITECTURE.md “Operating it”): an ERP asks for one company's
 // current risk score and gets it in milliseconds when arbsync already holds
 // it, or after one live fetch when it does not.
 //

@@ -1,4 +1,4 @@
-// Package report renders the weekly threshold report of DESIGN §6 as
+// Package report renders the weekly threshold report of ARCHITECTURE.md “Thresholds” as
 // Markdown, one self-contained HTML page and CSV. It is pure rendering: no
 // database, no clock, no network. The caller gathers a Weekly (this week's
 // and last week's threshold rows, per-section score histograms, the

@@ -46,7 +46,7 @@ var (
 	}
 )
 
-// Shapes of DESIGN §2, as probabilities of one case.
+// Shapes of ARCHITECTURE.md “The vendor”, as probabilities of one case.
 const (
 	shareRespondent = 0.93 // company is the respondent
 	shareApplicant  = 0.04 // company files against a worker; the rest: third party

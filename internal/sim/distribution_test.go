@@ -14,7 +14,7 @@ import (
 // simDate is the simulated date the tests look at.
 func simDate() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }
 
-// TestDistributionShapes checks the shapes DESIGN §2 asks of the data over
+// TestDistributionShapes checks the shapes ARCHITECTURE.md “The vendor” asks of the data over
 // 3,000 simulated companies: who files, how cases end, how much is claimed,
 // how many cases companies have, which industries they are in.
 func TestDistributionShapes(t *testing.T) {

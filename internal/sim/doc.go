@@ -2,7 +2,7 @@
 // server (`arbsync sim`, Flags) that speaks both of the vendor's wire
 // protocols byte for byte, checks credentials as the vendor does, and
 // serves deterministic synthetic data. Every test, benchmark and `make run`
-// talks to it instead of the real vendor (DESIGN §2).
+// talks to it instead of the real vendor (ARCHITECTURE.md “The vendor”).
 //
 // # Protocols and credentials
 //

@@ -55,7 +55,7 @@ type sectionTraits struct {
 // traits returns the section's characteristics. Construction, catering,
 // retail, logistics, business services (labor dispatch) and manufacturing
 // see the most disputes per employee; finance and the public sector the
-// fewest (DESIGN §2).
+// fewest (ARCHITECTURE.md “The vendor”).
 func traits(section byte) sectionTraits {
 	switch section {
 	case 'A':

@@ -11,7 +11,7 @@ import (
 // Role is the company's position in a case.
 type Role string
 
-// Roles of DESIGN §2.
+// Roles of ARCHITECTURE.md “The vendor”.
 const (
 	RoleApplicant  Role = "applicant"
 	RoleRespondent Role = "respondent"
@@ -21,7 +21,7 @@ const (
 // Result is a case's outcome from the company's side.
 type Result string
 
-// Results of DESIGN §2.
+// Results of ARCHITECTURE.md “The vendor”.
 const (
 	ResultWin       Result = "win"
 	ResultLose      Result = "lose"
@@ -34,7 +34,7 @@ const (
 // ExecutionStatus tells whether an award has been enforced.
 type ExecutionStatus string
 
-// Execution statuses of DESIGN §2.
+// Execution statuses of ARCHITECTURE.md “The vendor”.
 const (
 	ExecExecuted          ExecutionStatus = "executed"
 	ExecPartiallyExecuted ExecutionStatus = "partially_executed"

@@ -4,7 +4,7 @@ import (
 	"net/http"
 )
 
-// signedKind maps the signed protocol's business codes to kinds (DESIGN §2).
+// signedKind maps the signed protocol's business codes to kinds (ARCHITECTURE.md “The vendor”).
 func signedKind(code int) (Kind, bool) {
 	switch code {
 	case 4001: // 签名验证失败 / timestamp outside ±300 s

@@ -4,7 +4,7 @@
 // Sync depends on the Fetcher interface only; the simulator in package sim
 // speaks both protocols and is what every test talks to.
 //
-// # Protocols (DESIGN §2)
+// # Protocols (ARCHITECTURE.md “The vendor”)
 //
 // signed (default): POST {base}/v1/arbitration/query with the JSON body
 // {"creditCode":"…","pageNum":N,"pageSize":M} and the headers X-App-Id,

@@ -7,7 +7,7 @@ import (
 )
 
 // Kind is the class of an upstream failure. Callers decide what to do from
-// the kind alone (DESIGN §2, §4); the business code and HTTP status are kept
+// the kind alone (ARCHITECTURE.md “The vendor”, “Sync”); the business code and HTTP status are kept
 // for logs and the sync_state row.
 type Kind string
 

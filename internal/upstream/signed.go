@@ -17,7 +17,7 @@ import (
 // SignedPath is the signed protocol's query endpoint below the base URL.
 const SignedPath = "/v1/arbitration/query"
 
-// signedProtocol speaks protocol A of DESIGN §2: a JSON body signed with
+// signedProtocol speaks protocol A of ARCHITECTURE.md “The vendor”: a JSON body signed with
 // RSASSA-PKCS1-v1_5 over SHA-256 of the exact bytes sent.
 type signedProtocol struct {
 	endpoint string

@@ -14,7 +14,7 @@ import (
 // product code follows it: POST {base}/api/v1/{product}?t={unix ms}.
 const TianyuanPathPrefix = "/api/v1/"
 
-// tianyuanProtocol speaks protocol B of DESIGN §2: AES-128-CBC encrypted
+// tianyuanProtocol speaks protocol B of ARCHITECTURE.md “The vendor”: AES-128-CBC encrypted
 // parameters and responses, identified by the Access-Id header.
 type tianyuanProtocol struct {
 	endpoint string

@@ -5,12 +5,12 @@ import (
 	"time"
 )
 
-// Valid reports whether r is one of the roles of DESIGN §2.
+// Valid reports whether r is one of the roles of ARCHITECTURE.md “The vendor”.
 func (r Role) Valid() bool {
 	return r == RoleApplicant || r == RoleRespondent || r == RoleThirdParty
 }
 
-// Valid reports whether r is one of the results of DESIGN §2.
+// Valid reports whether r is one of the results of ARCHITECTURE.md “The vendor”.
 func (r Result) Valid() bool {
 	switch r {
 	case ResultWin, ResultLose, ResultPartial, ResultSettled, ResultWithdrawn, ResultPending:
@@ -19,7 +19,7 @@ func (r Result) Valid() bool {
 	return false
 }
 
-// Valid reports whether s is one of the execution statuses of DESIGN §2.
+// Valid reports whether s is one of the execution statuses of ARCHITECTURE.md “The vendor”.
 func (s ExecutionStatus) Valid() bool {
 	switch s {
 	case ExecExecuted, ExecPartiallyExecuted, ExecUnexecuted, ExecNotApplicable:
