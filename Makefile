@@ -4,7 +4,7 @@ GO ?= go
 DEV_DIR ?= .dev
 BIN := bin/arbsync
 
-.PHONY: help build run advance test test-go generate check-generate fmt-check vet lint migrate sim bench fuzz clean-dev
+.PHONY: help build run advance test test-go generate check-generate check-tidy fmt-check vet lint migrate sim bench fuzz clean-dev
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -19,7 +19,7 @@ run: build ## start the whole demo: local PostgreSQL, simulator, demo watchlist,
 advance: build ## beside a running `make run`: let DAYS (default 30) simulated days pass at the vendor and sync everyone
 	@scripts/run.sh advance $(or $(DAYS),30)
 
-test: check-generate fmt-check vet test-go ## all checks and tests (starts a throwaway PostgreSQL unless TEST_DATABASE_URL is set)
+test: check-generate check-tidy fmt-check vet test-go ## all checks and tests (starts a throwaway PostgreSQL unless TEST_DATABASE_URL is set)
 
 test-go:
 	@echo "==> go test ./... (PostgreSQL from TEST_DATABASE_URL or a throwaway cluster)"
@@ -32,6 +32,10 @@ generate: ## regenerate sqlc code from db/queries and migrations
 check-generate: ## fail if the committed sqlc code differs from what sqlc generates
 	@echo "==> sqlc diff (committed generated code must be current)"
 	@$(GO) tool sqlc diff || { echo "generated code is stale: run 'make generate' and commit"; exit 1; }
+
+check-tidy: ## fail if go.mod or go.sum is not what go mod tidy makes them
+	@echo "==> go mod tidy -diff"
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run 'go mod tidy' and commit"; exit 1; }
 
 fmt-check: ## fail if gofmt would change a file
 	@echo "==> gofmt check"
