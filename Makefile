@@ -11,7 +11,7 @@ help: ## list targets
 
 build: ## build bin/arbsync
 	@echo "==> building $(BIN)"
-	@$(GO) build -o $(BIN) ./cmd/arbsync
+	@$(GO) build -buildvcs=auto -o $(BIN) ./cmd/arbsync
 
 run: build ## start the whole demo: local PostgreSQL, simulator, demo watchlist, daemon
 	@scripts/run.sh
