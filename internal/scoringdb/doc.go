@@ -1,4 +1,4 @@
-// Package assess applies the pure scoring rules (package scoring) to the
+// Package scoringdb applies the pure scoring rules (package scoring) to the
 // companies stored in PostgreSQL, and raises alerts.
 //
 // It runs in two places: inside the sync write transaction, for companies
@@ -13,7 +13,7 @@
 //     the fixed 60/40);
 //   - appends a score-history row, and makes it the current score, only when
 //     the score, a component or the level changed;
-//   - writes an alert to the outbox when the company enters warning or
+//   - raises an alert (outbox.Enqueue) when the company enters warning or
 //     urgent, or gets worse, with a dedup key naming the score row, so each
 //     transition alerts exactly once and a replayed transaction cannot
 //     duplicate it;
