@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,7 +70,7 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 // newAssessor builds the scorer from the configuration.
 func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Assessor, error) {
 	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
-	a := &scoringdb.Assessor{Fixed: fixed, Location: cfg.Timezone}
+	a := &scoringdb.Assessor{Fixed: fixed, Today: todayIn(cfg.Timezone)}
 	if reg != nil {
 		m, err := scoringdb.NewMetrics(reg)
 		if err != nil {
@@ -78,6 +79,12 @@ func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Asses
 		a.Metrics = m
 	}
 	return a, nil
+}
+
+// todayIn is the as-of date of the daemon and the commands: the wall
+// clock's date in zone (ARBSYNC_TIMEZONE).
+func todayIn(zone *time.Location) func() scoring.Date {
+	return func() scoring.Date { return scoring.DateOf(time.Now().In(zone)) }
 }
 
 // rescoreJob is the daily rescore the daemon schedules.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,10 +38,9 @@ type Assessor struct {
 	// arbsync.applied_thresholds (the weekly job writes one for every
 	// industry; the migration seeds them).
 	Fixed scoring.Thresholds
-	// Location is the zone of as-of dates (Asia/Shanghai).
-	Location *time.Location
-	// Now is the clock (time.Now by default).
-	Now func() time.Time
+	// Today is the as-of date of the sync hook and of a rescore not given
+	// one: today in the configured zone, by the caller's clock. Required.
+	Today func() scoring.Date
 	// Metrics may be nil.
 	Metrics *Metrics
 
@@ -55,20 +53,6 @@ func (a *Assessor) Totals() Stats {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.totals
-}
-
-// AsOf is today's date in the assessor's zone.
-func (a *Assessor) AsOf() scoring.Date {
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
-	loc := a.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := now().In(loc).Date()
-	return scoring.NewDate(y, m, d)
 }
 
 // FromUpstream converts normalized cases to scoring input.

@@ -7,7 +7,8 @@
 // left the 365-day window (Assessor.Rescore). Both go through Apply, which,
 // in the caller's transaction:
 //
-//   - scores each company as of today (Asia/Shanghai by default) against the
+//   - scores each company as of today (Assessor.Today: the configured zone,
+//     Asia/Shanghai by default, on the caller's clock) against the
 //     thresholds in force for its industry (arbsync.applied_thresholds, which
 //     the weekly job writes: its division's row, else its section's, else
 //     the fixed 60/40);

@@ -29,11 +29,12 @@ import (
 
 // Job computes and stores weekly thresholds.
 type Job struct {
-	Pool     *pgxpool.Pool
-	Params   thresholds.Params
-	Location *time.Location
-	Now      func() time.Time
-	Log      zerolog.Logger
+	Pool   *pgxpool.Pool
+	Params thresholds.Params
+	// Today is today's date in the configured zone, by the caller's clock;
+	// CurrentWeek and the commands' default dates start from it.
+	Today func() scoring.Date
+	Log   zerolog.Logger
 }
 
 // WeekOf returns the Monday of d's ISO week.
@@ -42,21 +43,7 @@ func WeekOf(d scoring.Date) scoring.Date {
 	return d.AddDays(-off)
 }
 
-// Today is today's date in the job's zone.
-func (j *Job) Today() scoring.Date {
-	now := time.Now
-	if j.Now != nil {
-		now = j.Now
-	}
-	loc := j.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := now().In(loc).Date()
-	return scoring.NewDate(y, m, d)
-}
-
-// CurrentWeek is the Monday of this week in the job's zone.
+// CurrentWeek is the Monday of this week (of Today).
 func (j *Job) CurrentWeek() scoring.Date { return WeekOf(j.Today()) }
 
 // Result is a computed week.
