@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/arbsync/arbsync/internal/config"
+	"github.com/arbsync/arbsync/internal/scorejson"
 	"github.com/arbsync/arbsync/internal/scoringdb"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/scoring"
@@ -41,11 +42,11 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		if *all || len(codes) > 0 {
 			return usagef("-json takes no other arguments")
 		}
-		in, err := scoring.ReadInput(io.Stdin)
+		in, err := scorejson.ReadInput(io.Stdin)
 		if err != nil {
 			return usageError{fmt.Sprintf("invalid input: %v", err)}
 		}
-		return scoring.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
+		return scorejson.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
 	}
 	for i, code := range codes {
 		codes[i] = uscc.Normalize(code)

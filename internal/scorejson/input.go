@@ -1,4 +1,8 @@
-package scoring
+// Package scorejson is the JSON form of `arbsync score -json`: a strict
+// reader of one company's cases (ReadInput) and the writer of the full
+// breakdown of its score (WriteBreakdown). The rules themselves are package
+// scoring's; this package only reads and writes.
+package scorejson
 
 import (
 	"bytes"
@@ -10,16 +14,17 @@ import (
 	"strings"
 
 	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/scoring"
 )
 
 // Input is one company's cases as read by ReadInput (`arbsync score --json`).
 type Input struct {
 	// AsOf is the as-of date to score at.
-	AsOf Date
-	// Thresholds judge the level; DefaultThresholds() when not given.
-	Thresholds Thresholds
+	AsOf scoring.Date
+	// Thresholds judge the level; scoring.DefaultThresholds() when not given.
+	Thresholds scoring.Thresholds
 	// Cases are the company's cases, in input order.
-	Cases []Case
+	Cases []scoring.Case
 }
 
 // Known field names. Case fields follow ARCHITECTURE.md “The vendor”'s normalized case;
@@ -75,7 +80,7 @@ func ReadInput(r io.Reader) (Input, error) {
 	if !ok {
 		return Input{}, errors.New("asOf: missing (want YYYY-MM-DD)")
 	}
-	if in.AsOf, err = ParseDate(s); err != nil {
+	if in.AsOf, err = scoring.ParseDate(s); err != nil {
 		return Input{}, fmt.Errorf("asOf: %w", err)
 	}
 
@@ -94,7 +99,7 @@ func ReadInput(r io.Reader) (Input, error) {
 	if err := json.Unmarshal(cases, &items); err != nil {
 		return Input{}, fmt.Errorf("cases: %w", err)
 	}
-	in.Cases = make([]Case, len(items))
+	in.Cases = make([]scoring.Case, len(items))
 	for i, item := range items {
 		if in.Cases[i], err = readCase(item, fmt.Sprintf("cases[%d]", i)); err != nil {
 			return Input{}, err
@@ -103,73 +108,73 @@ func ReadInput(r io.Reader) (Input, error) {
 	return in, nil
 }
 
-func readThresholds(raw json.RawMessage) (Thresholds, error) {
+func readThresholds(raw json.RawMessage) (scoring.Thresholds, error) {
 	if raw == nil || isNull(raw) {
-		return DefaultThresholds(), nil
+		return scoring.DefaultThresholds(), nil
 	}
 	fields, err := object(raw, "thresholds", thresholdFields)
 	if err != nil {
-		return Thresholds{}, err
+		return scoring.Thresholds{}, err
 	}
-	var th Thresholds
+	var th scoring.Thresholds
 	for _, f := range []struct {
 		name string
-		dst  *Points
+		dst  *scoring.Points
 	}{{"warning", &th.Warning}, {"urgent", &th.Urgent}} {
 		path := "thresholds." + f.name
 		v, ok := fields[f.name]
 		if !ok || isNull(v) {
-			return Thresholds{}, fmt.Errorf("%s: missing (want a number of points)", path)
+			return scoring.Thresholds{}, fmt.Errorf("%s: missing (want a number of points)", path)
 		}
 		if kind := jsonKind(v); kind != "number" {
-			return Thresholds{}, fmt.Errorf("%s: want a number of points, got %s", path, kind)
+			return scoring.Thresholds{}, fmt.Errorf("%s: want a number of points, got %s", path, kind)
 		}
-		if *f.dst, err = ParsePoints(string(v)); err != nil {
-			return Thresholds{}, fmt.Errorf("%s: %w", path, err)
+		if *f.dst, err = scoring.ParsePoints(string(v)); err != nil {
+			return scoring.Thresholds{}, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	if err := th.Validate(); err != nil {
-		return Thresholds{}, fmt.Errorf("thresholds: %w", err)
+		return scoring.Thresholds{}, fmt.Errorf("thresholds: %w", err)
 	}
 	return th, nil
 }
 
-func readCase(raw json.RawMessage, path string) (Case, error) {
+func readCase(raw json.RawMessage, path string) (scoring.Case, error) {
 	fields, err := object(raw, path, scoredCaseFields, ignoredCaseField)
 	if err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
-	var c Case
+	var c scoring.Case
 
 	s, ok, err := stringValue(fields, path, "filingDate")
 	if err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
 	if !ok {
-		return Case{}, fmt.Errorf("%s.filingDate: missing (want YYYY-MM-DD)", path)
+		return scoring.Case{}, fmt.Errorf("%s.filingDate: missing (want YYYY-MM-DD)", path)
 	}
-	if c.FilingDate, err = ParseDate(s); err != nil {
-		return Case{}, fmt.Errorf("%s.filingDate: %w", path, err)
+	if c.FilingDate, err = scoring.ParseDate(s); err != nil {
+		return scoring.Case{}, fmt.Errorf("%s.filingDate: %w", path, err)
 	}
 
 	if s, ok, err = stringValue(fields, path, "result"); err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
 	if !ok {
-		return Case{}, fmt.Errorf("%s.result: missing (want one of %s)", path, allowed(outcomeNames[:]))
+		return scoring.Case{}, fmt.Errorf("%s.result: missing (want one of %s)", path, outcomes())
 	}
-	if c.Result, err = ParseOutcome(s); err != nil {
-		return Case{}, fmt.Errorf("%s.result: %w", path, err)
+	if c.Result, err = scoring.ParseOutcome(s); err != nil {
+		return scoring.Case{}, fmt.Errorf("%s.result: %w", path, err)
 	}
 
 	if s, ok, err = stringValue(fields, path, "executionStatus"); err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
 	if !ok {
-		return Case{}, fmt.Errorf("%s.executionStatus: missing (want one of %s)", path, allowed(executionNames[:]))
+		return scoring.Case{}, fmt.Errorf("%s.executionStatus: missing (want one of %s)", path, executionStatuses())
 	}
-	if c.ExecutionStatus, err = ParseExecutionStatus(s); err != nil {
-		return Case{}, fmt.Errorf("%s.executionStatus: %w", path, err)
+	if c.ExecutionStatus, err = scoring.ParseExecutionStatus(s); err != nil {
+		return scoring.Case{}, fmt.Errorf("%s.executionStatus: %w", path, err)
 	}
 
 	if v, ok := fields["claimAmount"]; ok && !isNull(v) {
@@ -177,24 +182,24 @@ func readCase(raw json.RawMessage, path string) (Case, error) {
 		switch kind := jsonKind(v); kind {
 		case "string":
 			if err := json.Unmarshal(v, &text); err != nil {
-				return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+				return scoring.Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
 			}
 		case "number":
 		default:
-			return Case{}, fmt.Errorf("%s.claimAmount: want a decimal string of yuan, got %s", path, kind)
+			return scoring.Case{}, fmt.Errorf("%s.claimAmount: want a decimal string of yuan, got %s", path, kind)
 		}
 		if c.ClaimAmount, err = money.Parse(text); err != nil {
-			return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+			return scoring.Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
 		}
 	}
 
 	if c.Title, _, err = stringValue(fields, path, "title"); err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
 
 	if v, ok := fields["removed"]; ok && !isNull(v) {
 		if kind := jsonKind(v); kind != "boolean" {
-			return Case{}, fmt.Errorf("%s.removed: want true or false, got %s", path, kind)
+			return scoring.Case{}, fmt.Errorf("%s.removed: want true or false, got %s", path, kind)
 		}
 		c.Removed = bytes.Equal(v, []byte("true"))
 	}
@@ -272,4 +277,23 @@ func jsonKind(raw json.RawMessage) string {
 	default:
 		return "number"
 	}
+}
+
+// outcomes lists the outcomes as spelled on the wire, in order.
+func outcomes() string {
+	var names []string
+	for o := range scoring.OutcomeWithdrawn + 1 {
+		names = append(names, o.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// executionStatuses lists the execution statuses as spelled on the wire, in
+// order.
+func executionStatuses() string {
+	var names []string
+	for e := range scoring.ExecutionUnexecuted + 1 {
+		names = append(names, e.String())
+	}
+	return strings.Join(names, ", ")
 }
