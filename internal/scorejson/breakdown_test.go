@@ -3,6 +3,7 @@ package scorejson
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/arbsync/arbsync/scoring"
 )
@@ -55,7 +56,7 @@ func TestWriteBreakdown(t *testing.T) {
 
 func TestWriteBreakdownWithoutCases(t *testing.T) {
 	var out strings.Builder
-	if err := WriteBreakdown(&out, scoring.Score(nil, d("2026-11-24"), scoring.DefaultThresholds())); err != nil {
+	if err := WriteBreakdown(&out, scoring.Score(nil, scoring.NewDate(2026, time.November, 24), scoring.DefaultThresholds())); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `"latestCase": null`) || !strings.Contains(out.String(), `"score": 100.00`) {

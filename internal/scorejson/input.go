@@ -73,15 +73,8 @@ func ReadInput(r io.Reader) (Input, error) {
 	}
 
 	var in Input
-	s, ok, err := stringValue(top, "", "asOf")
-	if err != nil {
+	if in.AsOf, err = required(top, "", "asOf", "YYYY-MM-DD", scoring.ParseDate); err != nil {
 		return Input{}, err
-	}
-	if !ok {
-		return Input{}, errors.New("asOf: missing (want YYYY-MM-DD)")
-	}
-	if in.AsOf, err = scoring.ParseDate(s); err != nil {
-		return Input{}, fmt.Errorf("asOf: %w", err)
 	}
 
 	if in.Thresholds, err = readThresholds(top["thresholds"]); err != nil {
@@ -145,36 +138,14 @@ func readCase(raw json.RawMessage, path string) (scoring.Case, error) {
 		return scoring.Case{}, err
 	}
 	var c scoring.Case
-
-	s, ok, err := stringValue(fields, path, "filingDate")
-	if err != nil {
+	if c.FilingDate, err = required(fields, path, "filingDate", "YYYY-MM-DD", scoring.ParseDate); err != nil {
 		return scoring.Case{}, err
 	}
-	if !ok {
-		return scoring.Case{}, fmt.Errorf("%s.filingDate: missing (want YYYY-MM-DD)", path)
-	}
-	if c.FilingDate, err = scoring.ParseDate(s); err != nil {
-		return scoring.Case{}, fmt.Errorf("%s.filingDate: %w", path, err)
-	}
-
-	if s, ok, err = stringValue(fields, path, "result"); err != nil {
+	if c.Result, err = required(fields, path, "result", "one of "+spellings(scoring.OutcomeWithdrawn), scoring.ParseOutcome); err != nil {
 		return scoring.Case{}, err
 	}
-	if !ok {
-		return scoring.Case{}, fmt.Errorf("%s.result: missing (want one of %s)", path, outcomes())
-	}
-	if c.Result, err = scoring.ParseOutcome(s); err != nil {
-		return scoring.Case{}, fmt.Errorf("%s.result: %w", path, err)
-	}
-
-	if s, ok, err = stringValue(fields, path, "executionStatus"); err != nil {
+	if c.ExecutionStatus, err = required(fields, path, "executionStatus", "one of "+spellings(scoring.ExecutionUnexecuted), scoring.ParseExecutionStatus); err != nil {
 		return scoring.Case{}, err
-	}
-	if !ok {
-		return scoring.Case{}, fmt.Errorf("%s.executionStatus: missing (want one of %s)", path, executionStatuses())
-	}
-	if c.ExecutionStatus, err = scoring.ParseExecutionStatus(s); err != nil {
-		return scoring.Case{}, fmt.Errorf("%s.executionStatus: %w", path, err)
 	}
 
 	if v, ok := fields["claimAmount"]; ok && !isNull(v) {
@@ -235,6 +206,33 @@ func object(raw json.RawMessage, path string, known ...[]string) (map[string]jso
 	return fields, nil
 }
 
+// required reads the string field name, which must be present, with parse;
+// want says what a missing field should hold. path names the object holding
+// the field ("" at the top).
+func required[T any](fields map[string]json.RawMessage, path, name, want string, parse func(string) (T, error)) (T, error) {
+	var v T
+	full := fieldPath(path, name)
+	s, ok, err := stringValue(fields, path, name)
+	if err != nil {
+		return v, err
+	}
+	if !ok {
+		return v, fmt.Errorf("%s: missing (want %s)", full, want)
+	}
+	if v, err = parse(s); err != nil {
+		return v, fmt.Errorf("%s: %w", full, err)
+	}
+	return v, nil
+}
+
+// fieldPath names field name of the object at path ("" at the top).
+func fieldPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
 // stringValue returns fields[name] as a string; ok is false when the field
 // is absent or null. path names the object holding the field ("" at the top).
 func stringValue(fields map[string]json.RawMessage, path, name string) (s string, ok bool, err error) {
@@ -242,10 +240,7 @@ func stringValue(fields map[string]json.RawMessage, path, name string) (s string
 	if !present || isNull(v) {
 		return "", false, nil
 	}
-	full := name
-	if path != "" {
-		full = path + "." + name
-	}
+	full := fieldPath(path, name)
 	if kind := jsonKind(v); kind != "string" {
 		return "", false, fmt.Errorf("%s: want a string, got %s", full, kind)
 	}
@@ -279,21 +274,15 @@ func jsonKind(raw json.RawMessage) string {
 	}
 }
 
-// outcomes lists the outcomes as spelled on the wire, in order.
-func outcomes() string {
+// spellings lists the wire spellings of an enumeration's values, from the
+// first to last.
+func spellings[T interface {
+	~uint8
+	String() string
+}](last T) string {
 	var names []string
-	for o := range scoring.OutcomeWithdrawn + 1 {
-		names = append(names, o.String())
-	}
-	return strings.Join(names, ", ")
-}
-
-// executionStatuses lists the execution statuses as spelled on the wire, in
-// order.
-func executionStatuses() string {
-	var names []string
-	for e := range scoring.ExecutionUnexecuted + 1 {
-		names = append(names, e.String())
+	for v := range last + 1 {
+		names = append(names, v.String())
 	}
 	return strings.Join(names, ", ")
 }

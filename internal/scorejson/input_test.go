@@ -4,7 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/scoring"
 )
 
@@ -28,12 +30,12 @@ func TestReadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Input{
-		AsOf:       d("2026-11-24"),
+		AsOf:       scoring.NewDate(2026, time.November, 24),
 		Thresholds: scoring.Thresholds{Warning: 6250, Urgent: 4000},
 		Cases: []scoring.Case{
-			{FilingDate: d("2026-03-01"), ClaimAmount: yuan("23000.50"), Result: scoring.OutcomeLose, ExecutionStatus: scoring.ExecutionUnexecuted, Title: "追索劳动报酬纠纷"},
-			{FilingDate: d("2020-01-01"), ClaimAmount: yuan("8000.50"), Result: scoring.OutcomeSettled, ExecutionStatus: scoring.ExecutionNotApplicable, Removed: true},
-			{FilingDate: d("2026-10-01"), Result: scoring.OutcomePending, ExecutionStatus: scoring.ExecutionNotApplicable},
+			{FilingDate: scoring.NewDate(2026, time.March, 1), ClaimAmount: money.Fen(2300050), Result: scoring.OutcomeLose, ExecutionStatus: scoring.ExecutionUnexecuted, Title: "追索劳动报酬纠纷"},
+			{FilingDate: scoring.NewDate(2020, time.January, 1), ClaimAmount: money.Fen(800050), Result: scoring.OutcomeSettled, ExecutionStatus: scoring.ExecutionNotApplicable, Removed: true},
+			{FilingDate: scoring.NewDate(2026, time.October, 1), Result: scoring.OutcomePending, ExecutionStatus: scoring.ExecutionNotApplicable},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
