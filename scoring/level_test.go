@@ -2,29 +2,20 @@ package scoring
 
 import "testing"
 
+// Levels from best to worst: a level is worse than every level of an
+// earlier group and of no later one. No level (a company never scored
+// before) ranks with ok.
 func TestLevelWorse(t *testing.T) {
-	none := Level("") // a company never scored before
-	tests := []struct {
-		l, other Level
-		want     bool
-	}{
-		{LevelWarning, none, true},
-		{LevelUrgent, none, true},
-		{LevelOK, none, false},
-		{LevelWarning, LevelOK, true},
-		{LevelUrgent, LevelOK, true},
-		{LevelUrgent, LevelWarning, true},
-		{LevelOK, LevelOK, false},
-		{LevelWarning, LevelWarning, false},
-		{LevelUrgent, LevelUrgent, false},
-		{LevelOK, LevelWarning, false},
-		{LevelOK, LevelUrgent, false},
-		{LevelWarning, LevelUrgent, false},
-		{none, LevelOK, false},
-	}
-	for _, tt := range tests {
-		if got := tt.l.Worse(tt.other); got != tt.want {
-			t.Errorf("%q.Worse(%q) = %v, want %v", tt.l, tt.other, got, tt.want)
+	groups := [][]Level{{"", LevelOK}, {LevelWarning}, {LevelUrgent}}
+	for i, g := range groups {
+		for j, h := range groups {
+			for _, l := range g {
+				for _, other := range h {
+					if got, want := l.Worse(other), i > j; got != want {
+						t.Errorf("%q.Worse(%q) = %v, want %v", l, other, got, want)
+					}
+				}
+			}
 		}
 	}
 }

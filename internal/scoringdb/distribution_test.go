@@ -133,6 +133,16 @@ func (b *syncBundle) pass(t *testing.T, e *casesync.Engine, opts casesync.PassOp
 	return res
 }
 
+// syncedDistribution is a bundle of n companies after one sync pass, the
+// distribution over it, and its bins then.
+func syncedDistribution(t *testing.T, n int) (*syncBundle, *scoringdb.Distribution, map[string]float64) {
+	t.Helper()
+	b := newSyncBundle(t, n)
+	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
+	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
+	return b, d, requireDistribution(t, b.pool, d, "after the sync")
+}
+
 // The sync engine scores the companies whose cases it stores, in its write
 // transactions: the distribution follows every write, first inserts and
 // later upserts alike, with no rescore in between.
@@ -163,10 +173,7 @@ func TestDistributionFollowsSyncWrites(t *testing.T) {
 // distribution shows it at once.
 func TestDistributionFollowsRescore(t *testing.T) {
 	t.Parallel()
-	b := newSyncBundle(t, 60)
-	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
-	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
-	before := requireDistribution(t, b.pool, d, "after the sync")
+	b, d, before := syncedDistribution(t, 60)
 
 	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: b.today}
 	st, err := a.Rescore(context.Background(), b.pool, scoringdb.RescoreOptions{AsOf: scoring.DateOf(b.sim.Date()).AddDays(400)})
@@ -180,10 +187,7 @@ func TestDistributionFollowsRescore(t *testing.T) {
 // unchanged): the distribution stays exact.
 func TestDistributionAfterWeeklyApply(t *testing.T) {
 	t.Parallel()
-	b := newSyncBundle(t, 60)
-	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
-	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
-	before := requireDistribution(t, b.pool, d, "after the sync")
+	b, d, before := syncedDistribution(t, 60)
 
 	j := &thresholdsdb.Job{Pool: b.pool, Today: b.today, Log: zerolog.Nop()}
 	res, err := j.Run(context.Background(), j.CurrentWeek())
