@@ -58,7 +58,7 @@ sim: build ## run the upstream simulator on 127.0.0.1:8089 with a dev key pair
 # `make fuzz` explores each for FUZZTIME. A failing input is written to the
 # package's testdata/fuzz/ (commit it with the fix: it becomes a seed).
 FUZZTIME ?= 10s
-FUZZ_TARGETS := ./db:FuzzNumericEncoding ./internal/upstream:FuzzDecodeSigned ./internal/upstream:FuzzDecodeTianyuan ./scoring:FuzzReadInput ./internal/watchlist:FuzzImport ./migrations:FuzzUSCCAgreesWithSQL
+FUZZ_TARGETS := ./db:FuzzNumericEncoding ./internal/upstream:FuzzDecodeSigned ./internal/upstream:FuzzDecodeTianyuan ./internal/scorejson:FuzzReadInput ./internal/watchlist:FuzzImport ./migrations:FuzzUSCCAgreesWithSQL
 
 fuzz: ## run each fuzz target for FUZZTIME (default 10s) on a throwaway PostgreSQL
 	@echo "==> fuzzing $(words $(FUZZ_TARGETS)) targets for $(FUZZTIME) each"

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/arbsync/arbsync/internal/money"
@@ -41,25 +42,16 @@ const (
 	OutcomeWithdrawn                // withdrawn: not decided
 )
 
-var outcomeNames = [...]string{"pending", "win", "lose", "partial", "settled", "withdrawn"}
+var outcomeNames = wireNames{"pending", "win", "lose", "partial", "settled", "withdrawn"}
 
 // ParseOutcome reads an outcome as spelled on the wire ("win", "lose", …).
 func ParseOutcome(s string) (Outcome, error) {
-	for i, n := range outcomeNames {
-		if s == n {
-			return Outcome(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not one of %s", s, allowed(outcomeNames[:]))
+	i, err := outcomeNames.parse(s)
+	return Outcome(i), err
 }
 
 // String returns the wire spelling of o.
-func (o Outcome) String() string {
-	if int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
-}
+func (o Outcome) String() string { return outcomeNames.name(uint8(o), "Outcome") }
 
 // Decided reports whether o counts as a decided case: win, lose, partial
 // or settled.
@@ -93,25 +85,16 @@ const (
 	ExecutionUnexecuted                               // unexecuted
 )
 
-var executionNames = [...]string{"not_applicable", "executed", "partially_executed", "unexecuted"}
+var executionNames = wireNames{"not_applicable", "executed", "partially_executed", "unexecuted"}
 
 // ParseExecutionStatus reads an execution status as spelled on the wire.
 func ParseExecutionStatus(s string) (ExecutionStatus, error) {
-	for i, n := range executionNames {
-		if s == n {
-			return ExecutionStatus(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not one of %s", s, allowed(executionNames[:]))
+	i, err := executionNames.parse(s)
+	return ExecutionStatus(i), err
 }
 
 // String returns the wire spelling of e.
-func (e ExecutionStatus) String() string {
-	if int(e) < len(executionNames) {
-		return executionNames[e]
-	}
-	return fmt.Sprintf("ExecutionStatus(%d)", uint8(e))
-}
+func (e ExecutionStatus) String() string { return executionNames.name(uint8(e), "ExecutionStatus") }
 
 // Unexecuted reports whether e counts for the unexecuted deduction:
 // unexecuted or partially_executed.
@@ -132,6 +115,21 @@ func (e *ExecutionStatus) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func allowed(names []string) string {
-	return strings.Join(names, ", ")
+// wireNames are the wire spellings of an enumeration's values, in order.
+type wireNames []string
+
+// parse returns the value spelled s.
+func (n wireNames) parse(s string) (uint8, error) {
+	if i := slices.Index(n, s); i >= 0 {
+		return uint8(i), nil
+	}
+	return 0, fmt.Errorf("%q is not one of %s", s, strings.Join(n, ", "))
+}
+
+// name returns the spelling of v, or typ(v) for a value out of range.
+func (n wireNames) name(v uint8, typ string) string {
+	if int(v) < len(n) {
+		return n[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, v)
 }

@@ -65,6 +65,7 @@
 //
 // Score computes a Result; Result.SameAs tells whether a score-history row
 // is needed; NextChange tells the daily rescore on which day a company's
-// score can next change by the passage of time alone. ReadInput and
-// WriteBreakdown are the two halves of `arbsync score --json`.
+// score can next change by the passage of time alone. Reading cases from
+// JSON and printing a Result for `arbsync score -json` is the command
+// line's (package internal/scorejson).
 package scoring

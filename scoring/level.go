@@ -12,6 +12,24 @@ const (
 	LevelUrgent  Level = "urgent"
 )
 
+// Worse reports whether l is a worse level than other: urgent is worse than
+// warning, and warning worse than ok. No level (the empty Level of a company
+// never scored before) counts as ok, so a first score of warning is worse
+// and a first score of ok is not.
+func (l Level) Worse(other Level) bool { return l.severity() > other.severity() }
+
+// severity orders the levels from ok (0) to urgent (2).
+func (l Level) severity() int {
+	switch l {
+	case LevelUrgent:
+		return 2
+	case LevelWarning:
+		return 1
+	default:
+		return 0
+	}
+}
+
 // The fixed thresholds of the seed's alert rule (ARCHITECTURE.md “Scoring”).
 const (
 	FixedWarning Points = 6000 // 60.00

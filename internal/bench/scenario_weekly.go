@@ -35,7 +35,7 @@ func runWeekly(ctx context.Context, r *runner) ([]Figure, error) {
 		return nil, err
 	}
 	defer pool.Close()
-	job := &thresholdsdb.Job{Pool: pool, Location: chinaTime, Log: zerolog.Nop()}
+	job := &thresholdsdb.Job{Pool: pool, Today: today, Log: zerolog.Nop()}
 	week := job.CurrentWeek()
 	lim := budget(weeklyBudget, f.n)
 	limName := fmt.Sprintf("budget: 10 s per 1,000,000 scores, scaled to %d", f.n)

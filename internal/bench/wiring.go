@@ -104,8 +104,12 @@ func (r *runner) newClient(proto, url string, qps float64, concurrency int) (*up
 
 // newAssessor is the scorer as cli.newAssessor builds it.
 func newAssessor() *scoringdb.Assessor {
-	return &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Location: chinaTime}
+	return &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: today}
 }
+
+// today is the as-of date as the daemon takes it: the wall clock's date in
+// the daemon's default zone.
+func today() scoring.Date { return scoring.DateOf(time.Now().In(chinaTime)) }
 
 // newEngine builds the sync engine as cli.newEngine does: the scoring hook
 // runs inside every write transaction.

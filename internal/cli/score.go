@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/arbsync/arbsync/internal/config"
+	"github.com/arbsync/arbsync/internal/scorejson"
 	"github.com/arbsync/arbsync/internal/scoringdb"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/scoring"
@@ -40,11 +42,11 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		if *all || len(codes) > 0 {
 			return usagef("-json takes no other arguments")
 		}
-		in, err := scoring.ReadInput(io.Stdin)
+		in, err := scorejson.ReadInput(io.Stdin)
 		if err != nil {
 			return usageError{fmt.Sprintf("invalid input: %v", err)}
 		}
-		return scoring.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
+		return scorejson.WriteBreakdown(io.Stdout, scoring.Score(in.Cases, in.AsOf, in.Thresholds))
 	}
 	for i, code := range codes {
 		codes[i] = uscc.Normalize(code)
@@ -69,7 +71,7 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 // newAssessor builds the scorer from the configuration.
 func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Assessor, error) {
 	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
-	a := &scoringdb.Assessor{Fixed: fixed, Location: cfg.Timezone}
+	a := &scoringdb.Assessor{Fixed: fixed, Today: todayIn(cfg.Timezone)}
 	if reg != nil {
 		m, err := scoringdb.NewMetrics(reg)
 		if err != nil {
@@ -78,6 +80,12 @@ func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Asses
 		a.Metrics = m
 	}
 	return a, nil
+}
+
+// todayIn is the as-of date of the daemon and the commands: the wall
+// clock's date in zone (ARBSYNC_TIMEZONE).
+func todayIn(zone *time.Location) func() scoring.Date {
+	return func() scoring.Date { return scoring.DateOf(time.Now().In(zone)) }
 }
 
 // rescoreJob is the daily rescore the daemon schedules.

@@ -79,7 +79,7 @@ func isoWeek(d scoring.Date) string {
 }
 
 func newWeeklyJob(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool) *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: pool, Params: cfg.Thresholds, Location: cfg.Timezone, Log: log.With().Str("component", "thresholds").Logger()}
+	return &thresholdsdb.Job{Pool: pool, Params: cfg.Thresholds, Today: todayIn(cfg.Timezone), Log: log.With().Str("component", "thresholds").Logger()}
 }
 
 func runThresholdsRecompute(ctx context.Context, c *command, args []string, io IO) error {

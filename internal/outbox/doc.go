@@ -1,6 +1,15 @@
-// Package outbox delivers the alerts that scoring writes to arbsync.alerts
-// (in the same transaction as the score change that causes them) to the
-// configured channels.
+// Package outbox raises alerts and delivers them to the configured channels.
+//
+// # Raising an alert
+//
+// Enqueue is the one writer of arbsync.alerts. Its callers run it in the
+// transaction of the change that causes the alerts, so an alert exists if and
+// only if its change was committed: scoring (package scoringdb) for a score
+// that makes a company's level worse, the weekly job (package thresholdsdb)
+// for thresholds that do. Each builds its alerts with LevelChange.Alert,
+// whose dedup key names the company, the cause and the new level; a key
+// already in the outbox is skipped, so a rerun or a replay after a crash
+// raises nothing twice.
 //
 // # At least once
 //

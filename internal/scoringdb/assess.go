@@ -2,15 +2,13 @@ package scoringdb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/scoring"
 )
@@ -40,10 +38,9 @@ type Assessor struct {
 	// arbsync.applied_thresholds (the weekly job writes one for every
 	// industry; the migration seeds them).
 	Fixed scoring.Thresholds
-	// Location is the zone of as-of dates (Asia/Shanghai).
-	Location *time.Location
-	// Now is the clock (time.Now by default).
-	Now func() time.Time
+	// Today is the as-of date of the sync hook and of a rescore not given
+	// one: today in the configured zone, by the caller's clock. Required.
+	Today func() scoring.Date
 	// Metrics may be nil.
 	Metrics *Metrics
 
@@ -56,20 +53,6 @@ func (a *Assessor) Totals() Stats {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.totals
-}
-
-// AsOf is today's date in the assessor's zone.
-func (a *Assessor) AsOf() scoring.Date {
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
-	loc := a.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := now().In(loc).Date()
-	return scoring.NewDate(y, m, d)
 }
 
 // FromUpstream converts normalized cases to scoring input.
@@ -89,8 +72,6 @@ func FromUpstream(cases []upstream.Case) []scoring.Case {
 	}
 	return out
 }
-
-var levelRank = map[string]int{"": -1, "none": -1, "ok": 0, "warning": 1, "urgent": 2}
 
 // Apply scores companies (each at most once per call) inside tx.
 func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, asOf scoring.Date) (Stats, error) {
@@ -165,33 +146,23 @@ func (a *Assessor) Apply(ctx context.Context, tx pgx.Tx, companies []Company, as
 	}
 	st.Changed = len(rows)
 
-	var al db.AlertsAppendParams
+	var raise []outbox.Alert
 	for _, r := range rows {
 		res := result[r.CreditCode]
-		prevLevel := ""
-		if p, ok := prev[r.CreditCode]; ok {
-			prevLevel = p.Level
-		}
-		if levelRank[string(res.Level)] <= 0 || levelRank[string(res.Level)] <= levelRank[prevLevel] {
+		prevLevel := scoring.Level(prev[r.CreditCode].Level) // empty for a first score
+		if !res.Level.Worse(prevLevel) {
 			continue
 		}
 		in := info[r.CreditCode]
-		key := fmt.Sprintf("%s:score:%d:%s", r.CreditCode, r.ScoreID, res.Level)
-		if err := appendAlert(&al, key, r.CreditCode, r.ScoreID, in, res, prevLevel); err != nil {
-			return st, err
-		}
+		raise = append(raise, outbox.LevelChange{
+			Cause: outbox.ScoreCause(r.ScoreID), CreditCode: r.CreditCode,
+			CompanyName: in.CompanyName, IndustryName: in.IndustryName,
+			ScoreID: r.ScoreID, From: prevLevel, To: res.Level, Score: res.Score, Thresholds: res.Thresholds,
+			RecentCases: res.RecentCount, RecentClaim: res.RecentClaimTotal, LatestCaseTitle: res.Latest.Title, AsOf: res.AsOf,
+		}.Alert())
 	}
-	if len(al.DedupKeys) > 0 {
-		n, err := q.AlertsAppend(ctx, al)
-		if err != nil {
-			return st, fmt.Errorf("write alerts: %w", err)
-		}
-		st.Alerts = int(n)
-		if err := q.AlertsNotify(ctx); err != nil {
-			return st, fmt.Errorf("notify alerts: %w", err)
-		}
-	}
-	return st, nil
+	st.Alerts, err = outbox.Enqueue(ctx, q, raise)
+	return st, err
 }
 
 // thresholdsInForce are the thresholds in force per industry.
@@ -253,42 +224,4 @@ func appendScore(p *db.ScoresAppendParams, code string, r scoring.Result, nextOn
 	p.UrgentThresholds = append(p.UrgentThresholds, int64(r.Thresholds.Urgent))
 	p.LatestCaseTitles = append(p.LatestCaseTitles, r.Latest.Title)
 	p.NextChangeOns = append(p.NextChangeOns, nextOn)
-}
-
-func appendAlert(p *db.AlertsAppendParams, key, code string, scoreID int64, in db.WatchlistIndustriesRow, r scoring.Result, prevLevel string) error {
-	threshold := r.Thresholds.Warning
-	if r.Level == scoring.LevelUrgent {
-		threshold = r.Thresholds.Urgent
-	}
-	msg := alerts.Message{
-		DedupKey:          key,
-		CreditCode:        code,
-		CompanyName:       in.CompanyName,
-		IndustryName:      in.IndustryName,
-		Score:             r.Score.String(),
-		Threshold:         threshold.String(),
-		Level:             alerts.Level(r.Level),
-		PreviousLevel:     alerts.Level(prevLevel),
-		RecentCases:       r.RecentCount,
-		RecentClaimAmount: r.RecentClaimTotal.String(),
-		LatestCaseTitle:   r.Latest.Title,
-		AsOf:              r.AsOf.Time(),
-	}
-	body, err := json.Marshal(msg)
-	if err != nil {
-		return fmt.Errorf("encode alert: %w", err)
-	}
-	prev := prevLevel
-	if prev == "" {
-		prev = "none"
-	}
-	p.DedupKeys = append(p.DedupKeys, key)
-	p.CreditCodes = append(p.CreditCodes, code)
-	p.ScoreIds = append(p.ScoreIds, scoreID)
-	p.Levels = append(p.Levels, string(r.Level))
-	p.PreviousLevels = append(p.PreviousLevels, prev)
-	p.Scores = append(p.Scores, int64(r.Score))
-	p.Thresholds = append(p.Thresholds, int64(threshold))
-	p.Messages = append(p.Messages, body)
-	return nil
 }

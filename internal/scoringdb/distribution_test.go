@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -118,6 +117,9 @@ func newSyncBundle(t *testing.T, companies int) *syncBundle {
 	return b
 }
 
+// today is the simulator's date, as simtest.Engine's scoring hook takes it.
+func (b *syncBundle) today() scoring.Date { return scoring.DateOf(b.sim.Date().UTC()) }
+
 func (b *syncBundle) engine(t *testing.T, replica string) *casesync.Engine {
 	t.Helper()
 	return simtest.Engine(t, b.pool, simtest.Client(t, b.url, upstream.Config{}), b.sim, casesync.Options{Replica: replica}, zerolog.Nop())
@@ -129,6 +131,16 @@ func (b *syncBundle) pass(t *testing.T, e *casesync.Engine, opts casesync.PassOp
 	require.NoError(t, err)
 	require.Zero(t, res.Failed)
 	return res
+}
+
+// syncedDistribution is a bundle of n companies after one sync pass, the
+// distribution over it, and its bins then.
+func syncedDistribution(t *testing.T, n int) (*syncBundle, *scoringdb.Distribution, map[string]float64) {
+	t.Helper()
+	b := newSyncBundle(t, n)
+	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
+	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
+	return b, d, requireDistribution(t, b.pool, d, "after the sync")
 }
 
 // The sync engine scores the companies whose cases it stores, in its write
@@ -161,12 +173,9 @@ func TestDistributionFollowsSyncWrites(t *testing.T) {
 // distribution shows it at once.
 func TestDistributionFollowsRescore(t *testing.T) {
 	t.Parallel()
-	b := newSyncBundle(t, 60)
-	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
-	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
-	before := requireDistribution(t, b.pool, d, "after the sync")
+	b, d, before := syncedDistribution(t, 60)
 
-	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Location: time.UTC, Now: b.sim.Date}
+	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: b.today}
 	st, err := a.Rescore(context.Background(), b.pool, scoringdb.RescoreOptions{AsOf: scoring.DateOf(b.sim.Date()).AddDays(400)})
 	require.NoError(t, err)
 	require.Positive(t, st.Changed, "400 days later recent cases have aged out")
@@ -178,12 +187,9 @@ func TestDistributionFollowsRescore(t *testing.T) {
 // unchanged): the distribution stays exact.
 func TestDistributionAfterWeeklyApply(t *testing.T) {
 	t.Parallel()
-	b := newSyncBundle(t, 60)
-	d := scoringdb.NewDistribution(b.pool, zerolog.Nop())
-	b.pass(t, b.engine(t, "replica-1"), casesync.PassOptions{})
-	before := requireDistribution(t, b.pool, d, "after the sync")
+	b, d, before := syncedDistribution(t, 60)
 
-	j := &thresholdsdb.Job{Pool: b.pool, Location: time.UTC, Now: b.sim.Date, Log: zerolog.Nop()}
+	j := &thresholdsdb.Job{Pool: b.pool, Today: b.today, Log: zerolog.Nop()}
 	res, err := j.Run(context.Background(), j.CurrentWeek())
 	require.NoError(t, err)
 	require.True(t, res.Applied)

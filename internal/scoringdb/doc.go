@@ -1,4 +1,4 @@
-// Package assess applies the pure scoring rules (package scoring) to the
+// Package scoringdb applies the pure scoring rules (package scoring) to the
 // companies stored in PostgreSQL, and raises alerts.
 //
 // It runs in two places: inside the sync write transaction, for companies
@@ -7,13 +7,14 @@
 // left the 365-day window (Assessor.Rescore). Both go through Apply, which,
 // in the caller's transaction:
 //
-//   - scores each company as of today (Asia/Shanghai by default) against the
+//   - scores each company as of today (Assessor.Today: the configured zone,
+//     Asia/Shanghai by default, on the caller's clock) against the
 //     thresholds in force for its industry (arbsync.applied_thresholds, which
 //     the weekly job writes: its division's row, else its section's, else
 //     the fixed 60/40);
 //   - appends a score-history row, and makes it the current score, only when
 //     the score, a component or the level changed;
-//   - writes an alert to the outbox when the company enters warning or
+//   - raises an alert (outbox.Enqueue) when the company enters warning or
 //     urgent, or gets worse, with a dedup key naming the score row, so each
 //     transition alerts exactly once and a replayed transaction cannot
 //     duplicate it;

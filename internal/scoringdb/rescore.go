@@ -23,7 +23,7 @@ func (a *Assessor) SyncHook() casesync.ChangeHook {
 		for i, ch := range changes {
 			companies[i] = Company{CreditCode: ch.CreditCode, Cases: FromUpstream(ch.Cases)}
 		}
-		st, err := a.Apply(ctx, tx, companies, a.AsOf())
+		st, err := a.Apply(ctx, tx, companies, a.Today())
 		a.Metrics.observe(st)
 		if err == nil {
 			a.mu.Lock()
@@ -56,7 +56,7 @@ type RescoreOptions struct {
 // companies), so that scoring in Go and writing in PostgreSQL overlap.
 func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts RescoreOptions) (Stats, error) {
 	if opts.AsOf == 0 {
-		opts.AsOf = a.AsOf()
+		opts.AsOf = a.Today()
 	}
 	if opts.Batch <= 0 {
 		opts.Batch = 2000

@@ -13,7 +13,6 @@ package thresholdsdb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -22,19 +21,20 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
 )
 
 // Job computes and stores weekly thresholds.
 type Job struct {
-	Pool     *pgxpool.Pool
-	Params   thresholds.Params
-	Location *time.Location
-	Now      func() time.Time
-	Log      zerolog.Logger
+	Pool   *pgxpool.Pool
+	Params thresholds.Params
+	// Today is today's date in the configured zone, by the caller's clock;
+	// CurrentWeek and the commands' default dates start from it.
+	Today func() scoring.Date
+	Log   zerolog.Logger
 }
 
 // WeekOf returns the Monday of d's ISO week.
@@ -43,21 +43,7 @@ func WeekOf(d scoring.Date) scoring.Date {
 	return d.AddDays(-off)
 }
 
-// Today is today's date in the job's zone.
-func (j *Job) Today() scoring.Date {
-	now := time.Now
-	if j.Now != nil {
-		now = j.Now
-	}
-	loc := j.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := now().In(loc).Date()
-	return scoring.NewDate(y, m, d)
-}
-
-// CurrentWeek is the Monday of this week in the job's zone.
+// CurrentWeek is the Monday of this week (of Today).
 func (j *Job) CurrentWeek() scoring.Date { return WeekOf(j.Today()) }
 
 // Result is a computed week.
@@ -231,13 +217,13 @@ func (j *Job) apply(ctx context.Context, q *db.Queries, week scoring.Date, rows 
 	return nil
 }
 
-var rank = map[string]int{"ok": 0, "warning": 1, "urgent": 2}
-
+// writeAlerts raises an alert for every company that the week's thresholds
+// pushed into a worse level.
 func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed []db.CurrentScoresRelevelRow) (int, error) {
 	var worse []db.CurrentScoresRelevelRow
 	var codes []string
 	for _, c := range changed {
-		if rank[c.Level] > rank[c.PreviousLevel] {
+		if scoring.Level(c.Level).Worse(scoring.Level(c.PreviousLevel)) {
 			worse = append(worse, c)
 			codes = append(codes, c.CreditCode)
 		}
@@ -247,50 +233,24 @@ func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed 
 	}
 	info, err := q.WatchlistIndustries(ctx, codes)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("read company names: %w", err)
 	}
 	names := make(map[string]db.WatchlistIndustriesRow, len(info))
 	for _, in := range info {
 		names[in.CreditCode] = in
 	}
-	var p db.AlertsAppendParams
-	for _, c := range worse {
-		threshold := c.WarningThreshold
-		if c.Level == "urgent" {
-			threshold = c.UrgentThreshold
-		}
-		key := fmt.Sprintf("%s:thresholds:%s:%s", c.CreditCode, week, c.Level)
-		msg := alerts.Message{
-			DedupKey: key, CreditCode: c.CreditCode, CompanyName: names[c.CreditCode].CompanyName,
-			IndustryName: names[c.CreditCode].IndustryName,
-			Score:        scoring.Points(c.Score).String(), Threshold: scoring.Points(threshold).String(),
-			Level: alerts.Level(c.Level), PreviousLevel: alerts.Level(c.PreviousLevel),
-			RecentCases: int(c.RecentCases), RecentClaimAmount: money.Fen(c.RecentClaimFen).String(),
-			LatestCaseTitle: c.LatestCaseTitle, AsOf: c.AsOf,
-		}
-		body, err := json.Marshal(msg)
-		if err != nil {
-			return 0, err
-		}
-		p.DedupKeys = append(p.DedupKeys, key)
-		p.CreditCodes = append(p.CreditCodes, c.CreditCode)
-		p.ScoreIds = append(p.ScoreIds, c.ScoreID)
-		p.Levels = append(p.Levels, c.Level)
-		p.PreviousLevels = append(p.PreviousLevels, c.PreviousLevel)
-		p.Scores = append(p.Scores, c.Score)
-		p.Thresholds = append(p.Thresholds, threshold)
-		p.Messages = append(p.Messages, body)
+	raise := make([]outbox.Alert, len(worse))
+	for i, c := range worse {
+		raise[i] = outbox.LevelChange{
+			Cause: outbox.ThresholdsCause(week), CreditCode: c.CreditCode,
+			CompanyName: names[c.CreditCode].CompanyName, IndustryName: names[c.CreditCode].IndustryName,
+			ScoreID: c.ScoreID, From: scoring.Level(c.PreviousLevel), To: scoring.Level(c.Level), Score: scoring.Points(c.Score),
+			Thresholds:  scoring.Thresholds{Warning: scoring.Points(c.WarningThreshold), Urgent: scoring.Points(c.UrgentThreshold)},
+			RecentCases: int(c.RecentCases), RecentClaim: money.Fen(c.RecentClaimFen), LatestCaseTitle: c.LatestCaseTitle,
+			AsOf: scoring.DateOf(c.AsOf),
+		}.Alert()
 	}
-	n, err := q.AlertsAppend(ctx, p)
-	if err != nil {
-		return 0, fmt.Errorf("write alerts: %w", err)
-	}
-	if n > 0 {
-		if err := q.AlertsNotify(ctx); err != nil {
-			return 0, err
-		}
-	}
-	return int(n), nil
+	return outbox.Enqueue(ctx, q, raise)
 }
 
 func insertParams(week scoring.Date, rows []thresholds.Row) db.ThresholdsInsertParams {

@@ -96,7 +96,7 @@ func Client(t testing.TB, url string, c upstream.Config) *upstream.Client {
 // batches. o.Replica names it; zero batch sizes get the test defaults.
 func Engine(t testing.TB, pool *pgxpool.Pool, client *upstream.Client, s *sim.Server, o casesync.Options, log zerolog.Logger) *casesync.Engine {
 	t.Helper()
-	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Location: time.UTC, Now: s.Date}
+	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: func() scoring.Date { return scoring.DateOf(s.Date().UTC()) }}
 	o.Hook = a.SyncHook()
 	if o.Replica == "" {
 		o.Replica = "replica-1"

@@ -1,4 +1,8 @@
-package scoring
+// Package scorejson is the JSON form of `arbsync score -json`: a strict
+// reader of one company's cases (ReadInput) and the writer of the full
+// breakdown of its score (WriteBreakdown). The rules themselves are package
+// scoring's; this package only reads and writes.
+package scorejson
 
 import (
 	"bytes"
@@ -10,16 +14,17 @@ import (
 	"strings"
 
 	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/scoring"
 )
 
 // Input is one company's cases as read by ReadInput (`arbsync score --json`).
 type Input struct {
 	// AsOf is the as-of date to score at.
-	AsOf Date
-	// Thresholds judge the level; DefaultThresholds() when not given.
-	Thresholds Thresholds
+	AsOf scoring.Date
+	// Thresholds judge the level; scoring.DefaultThresholds() when not given.
+	Thresholds scoring.Thresholds
 	// Cases are the company's cases, in input order.
-	Cases []Case
+	Cases []scoring.Case
 }
 
 // Known field names. Case fields follow ARCHITECTURE.md “The vendor”'s normalized case;
@@ -68,15 +73,8 @@ func ReadInput(r io.Reader) (Input, error) {
 	}
 
 	var in Input
-	s, ok, err := stringValue(top, "", "asOf")
-	if err != nil {
+	if in.AsOf, err = required(top, "", "asOf", "YYYY-MM-DD", scoring.ParseDate); err != nil {
 		return Input{}, err
-	}
-	if !ok {
-		return Input{}, errors.New("asOf: missing (want YYYY-MM-DD)")
-	}
-	if in.AsOf, err = ParseDate(s); err != nil {
-		return Input{}, fmt.Errorf("asOf: %w", err)
 	}
 
 	if in.Thresholds, err = readThresholds(top["thresholds"]); err != nil {
@@ -94,7 +92,7 @@ func ReadInput(r io.Reader) (Input, error) {
 	if err := json.Unmarshal(cases, &items); err != nil {
 		return Input{}, fmt.Errorf("cases: %w", err)
 	}
-	in.Cases = make([]Case, len(items))
+	in.Cases = make([]scoring.Case, len(items))
 	for i, item := range items {
 		if in.Cases[i], err = readCase(item, fmt.Sprintf("cases[%d]", i)); err != nil {
 			return Input{}, err
@@ -103,73 +101,51 @@ func ReadInput(r io.Reader) (Input, error) {
 	return in, nil
 }
 
-func readThresholds(raw json.RawMessage) (Thresholds, error) {
+func readThresholds(raw json.RawMessage) (scoring.Thresholds, error) {
 	if raw == nil || isNull(raw) {
-		return DefaultThresholds(), nil
+		return scoring.DefaultThresholds(), nil
 	}
 	fields, err := object(raw, "thresholds", thresholdFields)
 	if err != nil {
-		return Thresholds{}, err
+		return scoring.Thresholds{}, err
 	}
-	var th Thresholds
+	var th scoring.Thresholds
 	for _, f := range []struct {
 		name string
-		dst  *Points
+		dst  *scoring.Points
 	}{{"warning", &th.Warning}, {"urgent", &th.Urgent}} {
 		path := "thresholds." + f.name
 		v, ok := fields[f.name]
 		if !ok || isNull(v) {
-			return Thresholds{}, fmt.Errorf("%s: missing (want a number of points)", path)
+			return scoring.Thresholds{}, fmt.Errorf("%s: missing (want a number of points)", path)
 		}
 		if kind := jsonKind(v); kind != "number" {
-			return Thresholds{}, fmt.Errorf("%s: want a number of points, got %s", path, kind)
+			return scoring.Thresholds{}, fmt.Errorf("%s: want a number of points, got %s", path, kind)
 		}
-		if *f.dst, err = ParsePoints(string(v)); err != nil {
-			return Thresholds{}, fmt.Errorf("%s: %w", path, err)
+		if *f.dst, err = scoring.ParsePoints(string(v)); err != nil {
+			return scoring.Thresholds{}, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	if err := th.Validate(); err != nil {
-		return Thresholds{}, fmt.Errorf("thresholds: %w", err)
+		return scoring.Thresholds{}, fmt.Errorf("thresholds: %w", err)
 	}
 	return th, nil
 }
 
-func readCase(raw json.RawMessage, path string) (Case, error) {
+func readCase(raw json.RawMessage, path string) (scoring.Case, error) {
 	fields, err := object(raw, path, scoredCaseFields, ignoredCaseField)
 	if err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
-	var c Case
-
-	s, ok, err := stringValue(fields, path, "filingDate")
-	if err != nil {
-		return Case{}, err
+	var c scoring.Case
+	if c.FilingDate, err = required(fields, path, "filingDate", "YYYY-MM-DD", scoring.ParseDate); err != nil {
+		return scoring.Case{}, err
 	}
-	if !ok {
-		return Case{}, fmt.Errorf("%s.filingDate: missing (want YYYY-MM-DD)", path)
+	if c.Result, err = required(fields, path, "result", "one of "+spellings(scoring.OutcomeWithdrawn), scoring.ParseOutcome); err != nil {
+		return scoring.Case{}, err
 	}
-	if c.FilingDate, err = ParseDate(s); err != nil {
-		return Case{}, fmt.Errorf("%s.filingDate: %w", path, err)
-	}
-
-	if s, ok, err = stringValue(fields, path, "result"); err != nil {
-		return Case{}, err
-	}
-	if !ok {
-		return Case{}, fmt.Errorf("%s.result: missing (want one of %s)", path, allowed(outcomeNames[:]))
-	}
-	if c.Result, err = ParseOutcome(s); err != nil {
-		return Case{}, fmt.Errorf("%s.result: %w", path, err)
-	}
-
-	if s, ok, err = stringValue(fields, path, "executionStatus"); err != nil {
-		return Case{}, err
-	}
-	if !ok {
-		return Case{}, fmt.Errorf("%s.executionStatus: missing (want one of %s)", path, allowed(executionNames[:]))
-	}
-	if c.ExecutionStatus, err = ParseExecutionStatus(s); err != nil {
-		return Case{}, fmt.Errorf("%s.executionStatus: %w", path, err)
+	if c.ExecutionStatus, err = required(fields, path, "executionStatus", "one of "+spellings(scoring.ExecutionUnexecuted), scoring.ParseExecutionStatus); err != nil {
+		return scoring.Case{}, err
 	}
 
 	if v, ok := fields["claimAmount"]; ok && !isNull(v) {
@@ -177,24 +153,24 @@ func readCase(raw json.RawMessage, path string) (Case, error) {
 		switch kind := jsonKind(v); kind {
 		case "string":
 			if err := json.Unmarshal(v, &text); err != nil {
-				return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+				return scoring.Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
 			}
 		case "number":
 		default:
-			return Case{}, fmt.Errorf("%s.claimAmount: want a decimal string of yuan, got %s", path, kind)
+			return scoring.Case{}, fmt.Errorf("%s.claimAmount: want a decimal string of yuan, got %s", path, kind)
 		}
 		if c.ClaimAmount, err = money.Parse(text); err != nil {
-			return Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
+			return scoring.Case{}, fmt.Errorf("%s.claimAmount: %w", path, err)
 		}
 	}
 
 	if c.Title, _, err = stringValue(fields, path, "title"); err != nil {
-		return Case{}, err
+		return scoring.Case{}, err
 	}
 
 	if v, ok := fields["removed"]; ok && !isNull(v) {
 		if kind := jsonKind(v); kind != "boolean" {
-			return Case{}, fmt.Errorf("%s.removed: want true or false, got %s", path, kind)
+			return scoring.Case{}, fmt.Errorf("%s.removed: want true or false, got %s", path, kind)
 		}
 		c.Removed = bytes.Equal(v, []byte("true"))
 	}
@@ -230,6 +206,33 @@ func object(raw json.RawMessage, path string, known ...[]string) (map[string]jso
 	return fields, nil
 }
 
+// required reads the string field name, which must be present, with parse;
+// want says what a missing field should hold. path names the object holding
+// the field ("" at the top).
+func required[T any](fields map[string]json.RawMessage, path, name, want string, parse func(string) (T, error)) (T, error) {
+	var v T
+	full := fieldPath(path, name)
+	s, ok, err := stringValue(fields, path, name)
+	if err != nil {
+		return v, err
+	}
+	if !ok {
+		return v, fmt.Errorf("%s: missing (want %s)", full, want)
+	}
+	if v, err = parse(s); err != nil {
+		return v, fmt.Errorf("%s: %w", full, err)
+	}
+	return v, nil
+}
+
+// fieldPath names field name of the object at path ("" at the top).
+func fieldPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
 // stringValue returns fields[name] as a string; ok is false when the field
 // is absent or null. path names the object holding the field ("" at the top).
 func stringValue(fields map[string]json.RawMessage, path, name string) (s string, ok bool, err error) {
@@ -237,10 +240,7 @@ func stringValue(fields map[string]json.RawMessage, path, name string) (s string
 	if !present || isNull(v) {
 		return "", false, nil
 	}
-	full := name
-	if path != "" {
-		full = path + "." + name
-	}
+	full := fieldPath(path, name)
 	if kind := jsonKind(v); kind != "string" {
 		return "", false, fmt.Errorf("%s: want a string, got %s", full, kind)
 	}
@@ -272,4 +272,17 @@ func jsonKind(raw json.RawMessage) string {
 	default:
 		return "number"
 	}
+}
+
+// spellings lists the wire spellings of an enumeration's values, from the
+// first to last.
+func spellings[T interface {
+	~uint8
+	String() string
+}](last T) string {
+	var names []string
+	for v := range last + 1 {
+		names = append(names, v.String())
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,12 +1,13 @@
-package scoring
+package scorejson
 
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/arbsync/arbsync/scoring"
 )
 
 // encodeInput writes in in the format ReadInput reads.
@@ -23,8 +24,8 @@ func encodeInput(t *testing.T, in Input) []byte {
 	type jsonInput struct {
 		AsOf       string `json:"asOf"`
 		Thresholds struct {
-			Warning Points `json:"warning"`
-			Urgent  Points `json:"urgent"`
+			Warning scoring.Points `json:"warning"`
+			Urgent  scoring.Points `json:"urgent"`
 		} `json:"thresholds"`
 		Cases []jsonCase `json:"cases"`
 	}
@@ -71,12 +72,13 @@ func FuzzReadInput(f *testing.F) {
 			}
 			return
 		}
-		res := Score(in.Cases, in.AsOf, in.Thresholds)
-		if err := WriteBreakdown(io.Discard, res); err != nil {
+		res := scoring.Score(in.Cases, in.AsOf, in.Thresholds)
+		var out bytes.Buffer
+		if err := WriteBreakdown(&out, res); err != nil {
 			t.Fatalf("breakdown of accepted input: %v", err)
 		}
-		if _, err := json.Marshal(res); err != nil {
-			t.Fatalf("JSON of the result: %v", err)
+		if !json.Valid(out.Bytes()) {
+			t.Fatalf("the breakdown is not JSON:\n%s", out.Bytes())
 		}
 		again, err := ReadInput(bytes.NewReader(encodeInput(t, in)))
 		if err != nil {

@@ -1,9 +1,13 @@
-package scoring
+package scorejson
 
 import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/scoring"
 )
 
 func TestReadInput(t *testing.T) {
@@ -26,12 +30,12 @@ func TestReadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Input{
-		AsOf:       d("2026-11-24"),
-		Thresholds: Thresholds{Warning: 6250, Urgent: 4000},
-		Cases: []Case{
-			{FilingDate: d("2026-03-01"), ClaimAmount: yuan("23000.50"), Result: OutcomeLose, ExecutionStatus: ExecutionUnexecuted, Title: "追索劳动报酬纠纷"},
-			{FilingDate: d("2020-01-01"), ClaimAmount: yuan("8000.50"), Result: OutcomeSettled, ExecutionStatus: ExecutionNotApplicable, Removed: true},
-			{FilingDate: d("2026-10-01"), Result: OutcomePending, ExecutionStatus: ExecutionNotApplicable},
+		AsOf:       scoring.NewDate(2026, time.November, 24),
+		Thresholds: scoring.Thresholds{Warning: 6250, Urgent: 4000},
+		Cases: []scoring.Case{
+			{FilingDate: scoring.NewDate(2026, time.March, 1), ClaimAmount: money.Fen(2300050), Result: scoring.OutcomeLose, ExecutionStatus: scoring.ExecutionUnexecuted, Title: "追索劳动报酬纠纷"},
+			{FilingDate: scoring.NewDate(2020, time.January, 1), ClaimAmount: money.Fen(800050), Result: scoring.OutcomeSettled, ExecutionStatus: scoring.ExecutionNotApplicable, Removed: true},
+			{FilingDate: scoring.NewDate(2026, time.October, 1), Result: scoring.OutcomePending, ExecutionStatus: scoring.ExecutionNotApplicable},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -44,11 +48,11 @@ func TestReadInputDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Thresholds != DefaultThresholds() || len(got.Cases) != 0 {
+	if got.Thresholds != scoring.DefaultThresholds() || len(got.Cases) != 0 {
 		t.Errorf("got %+v", got)
 	}
 	got, err = ReadInput(strings.NewReader(`{"asOf":"2026-11-24","thresholds":null,"cases":[]}`))
-	if err != nil || got.Thresholds != DefaultThresholds() {
+	if err != nil || got.Thresholds != scoring.DefaultThresholds() {
 		t.Errorf("null thresholds: %+v, %v", got, err)
 	}
 }

@@ -1,8 +1,11 @@
-package scoring
+package scorejson
 
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/arbsync/arbsync/scoring"
 )
 
 func TestWriteBreakdown(t *testing.T) {
@@ -14,7 +17,7 @@ func TestWriteBreakdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := WriteBreakdown(&out, Score(input.Cases, input.AsOf, input.Thresholds)); err != nil {
+	if err := WriteBreakdown(&out, scoring.Score(input.Cases, input.AsOf, input.Thresholds)); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
@@ -53,7 +56,7 @@ func TestWriteBreakdown(t *testing.T) {
 
 func TestWriteBreakdownWithoutCases(t *testing.T) {
 	var out strings.Builder
-	if err := WriteBreakdown(&out, Score(nil, d("2026-11-24"), DefaultThresholds())); err != nil {
+	if err := WriteBreakdown(&out, scoring.Score(nil, scoring.NewDate(2026, time.November, 24), scoring.DefaultThresholds())); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `"latestCase": null`) || !strings.Contains(out.String(), `"score": 100.00`) {

@@ -1,0 +1,126 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/money"
+	"github.com/arbsync/arbsync/scoring"
+)
+
+// Alert is one row for the outbox: the message every channel renders (its
+// dedup key included) and the columns arbsync.alerts keeps beside it. Build
+// one with a constructor of this package (LevelChange.Alert); Enqueue writes
+// it.
+type Alert struct {
+	msg       alerts.Message
+	scoreID   int64 // the score-history row it is about; 0 for none
+	score     scoring.Points
+	threshold scoring.Points
+}
+
+// Cause is what moved a company's level. With the company and the new level
+// it makes a level alert's dedup key, so that one transition raises one
+// alert however often it is written (a rerun, a replay after a crash).
+type Cause string
+
+// ScoreCause is a level change by a new score, the score-history row
+// scoreID (the sync's rescore or the daily one).
+func ScoreCause(scoreID int64) Cause { return Cause("score:" + strconv.FormatInt(scoreID, 10)) }
+
+// ThresholdsCause is a level change by the thresholds of week (the weekly
+// job putting them in force).
+func ThresholdsCause(week scoring.Date) Cause { return Cause("thresholds:" + week.String()) }
+
+// LevelChange is a company whose level got worse (To.Worse(From)): what its
+// alert says.
+type LevelChange struct {
+	Cause        Cause
+	CreditCode   string
+	CompanyName  string
+	IndustryName string // optional
+	// ScoreID is the score-history row that holds Score.
+	ScoreID int64
+	// From is the level before (empty for a company scored for the first
+	// time); To the level now, warning or urgent.
+	From, To scoring.Level
+	Score    scoring.Points
+	// Thresholds are the company's thresholds; the alert shows the one To
+	// crossed.
+	Thresholds      scoring.Thresholds
+	RecentCases     int
+	RecentClaim     money.Fen
+	LatestCaseTitle string // optional
+	AsOf            scoring.Date
+}
+
+// Alert is the alert of the change, keyed "{credit code}:{cause}:{level}".
+func (c LevelChange) Alert() Alert {
+	threshold := c.Thresholds.Warning
+	if c.To == scoring.LevelUrgent {
+		threshold = c.Thresholds.Urgent
+	}
+	return Alert{
+		msg: alerts.Message{
+			DedupKey:          c.CreditCode + ":" + string(c.Cause) + ":" + string(c.To),
+			CreditCode:        c.CreditCode,
+			CompanyName:       c.CompanyName,
+			IndustryName:      c.IndustryName,
+			Score:             c.Score.String(),
+			Threshold:         threshold.String(),
+			Level:             alerts.Level(c.To),
+			PreviousLevel:     alerts.Level(c.From),
+			RecentCases:       c.RecentCases,
+			RecentClaimAmount: c.RecentClaim.String(),
+			LatestCaseTitle:   c.LatestCaseTitle,
+			AsOf:              c.AsOf.Time(),
+		},
+		scoreID:   c.ScoreID,
+		score:     c.Score,
+		threshold: threshold,
+	}
+}
+
+// Enqueue writes batch to the outbox through q, which should be the
+// transaction of the change that causes the alerts, so an alert exists if
+// and only if its change was committed. An alert whose dedup key is already
+// in the outbox is skipped. If any alert was written, the delivery workers
+// are woken when the transaction commits. It returns the number written.
+func Enqueue(ctx context.Context, q *db.Queries, batch []Alert) (int, error) {
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	var p db.AlertsAppendParams
+	for _, a := range batch {
+		body, err := json.Marshal(a.msg)
+		if err != nil {
+			return 0, fmt.Errorf("encode alert %s: %w", a.msg.DedupKey, err)
+		}
+		prev := string(a.msg.PreviousLevel)
+		if prev == "" {
+			prev = "none" // arbsync.alerts.previous_level of a first score
+		}
+		p.DedupKeys = append(p.DedupKeys, a.msg.DedupKey)
+		p.CreditCodes = append(p.CreditCodes, a.msg.CreditCode)
+		p.ScoreIds = append(p.ScoreIds, a.scoreID)
+		p.Levels = append(p.Levels, string(a.msg.Level))
+		p.PreviousLevels = append(p.PreviousLevels, prev)
+		p.Scores = append(p.Scores, int64(a.score))
+		p.Thresholds = append(p.Thresholds, int64(a.threshold))
+		p.Messages = append(p.Messages, body)
+	}
+	n, err := q.AlertsAppend(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("write alerts: %w", err)
+	}
+	if n > 0 {
+		if err := q.AlertsNotify(ctx); err != nil {
+			return 0, fmt.Errorf("notify alerts: %w", err)
+		}
+	}
+	return int(n), nil
+}
