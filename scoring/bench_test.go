@@ -25,6 +25,7 @@ func benchPortfolio(asOf Date) ([]Case, []int32) {
 				Result:          Outcome(rng.IntN(6)),
 				ExecutionStatus: ExecutionStatus(rng.IntN(4)),
 				Title:           titles[rng.IntN(len(titles))],
+				Role:            Role(rng.IntN(4)),
 			})
 		}
 		offsets = append(offsets, int32(len(cases)))
@@ -33,8 +34,14 @@ func benchPortfolio(asOf Date) ([]Case, []int32) {
 }
 
 // BenchmarkScore1M scores 1,000,000 companies (≈5 cases each) per
-// iteration and reports the cost per company.
+// iteration under each rule and reports the cost per company.
 func BenchmarkScore1M(b *testing.B) {
+	for _, rule := range Rules {
+		b.Run("rule="+rule.String(), func(b *testing.B) { benchmarkScore(b, rule) })
+	}
+}
+
+func benchmarkScore(b *testing.B, rule Rule) {
 	asOf := d("2026-11-24")
 	cases, offsets := benchPortfolio(asOf)
 	th := DefaultThresholds()
@@ -42,7 +49,7 @@ func BenchmarkScore1M(b *testing.B) {
 	var sink Points
 	for b.Loop() {
 		for i := range benchCompanies {
-			sink += Score(cases[offsets[i]:offsets[i+1]], asOf, th).Score
+			sink += rule.Score(cases[offsets[i]:offsets[i+1]], asOf, th).Score
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchCompanies, "ns/company")

@@ -26,7 +26,38 @@ type Case struct {
 	ClaimAmount money.Fen
 	// Title is the case title, reported as the latest case's title.
 	Title string
+	// Role is the company's part in the case. Rule 1 ignores it; rule 2
+	// counts only the cases the company answers (respondent, or no role).
+	Role Role
 }
+
+// Role is the company's part in a case (the wire's "role"). The zero value
+// RoleUnknown is a case without a role, which rule 2 treats as one the
+// company answers.
+type Role uint8
+
+// Roles, spelled as on the wire (RoleUnknown is the empty string).
+const (
+	RoleUnknown    Role = iota // no role given
+	RoleRespondent             // respondent (被申请人): a worker's claim against the company
+	RoleApplicant              // applicant (申请人): the company's claim against a worker
+	RoleThirdParty             // third_party (第三人)
+)
+
+var roleNames = wireNames{"", "respondent", "applicant", "third_party"}
+
+// ParseRole reads a role as spelled on the wire; "" is RoleUnknown.
+func ParseRole(s string) (Role, error) {
+	i, err := roleNames.parse(s)
+	return Role(i), err
+}
+
+// String returns the wire spelling of r ("" for RoleUnknown).
+func (r Role) String() string { return roleNames.name(uint8(r), "Role") }
+
+// Answered reports whether the company answers the case: it is the
+// respondent, or the case has no role. Rule 2 scores only those.
+func (r Role) Answered() bool { return r == RoleUnknown || r == RoleRespondent }
 
 // Outcome is a case's result from the company's side (ARCHITECTURE.md “The vendor” "result").
 // The zero value is OutcomePending, which never deducts anything.

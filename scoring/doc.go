@@ -1,11 +1,35 @@
 // Package scoring computes a company's labor-dispute risk score from its
-// arbitration cases: rule version 1 of ARCHITECTURE.md “Scoring”, the seed's table made
-// exact. It is pure Go: no database, no clock (the as-of date is an
-// argument), no allocation per case.
+// arbitration cases under either version of the rules (ARCHITECTURE.md
+// “Scoring”), exactly. It is pure Go: no database, no clock (the as-of date
+// is an argument), no allocation per case.
 //
-// # The rules
+// # Rule 2 (the default)
 //
-// For a company at as-of date D (a civil date; callers take today's date in
+// Rule 2 reads the seed's table as written: each of its four indicators is
+// scored out of 100 by its own rule, then weighted by the table's weights.
+// Only the company's own disputes count: cases where it is the respondent,
+// or that carry no role. Cases it filed against workers (applicant) and
+// third-party cases are stored and shown but never scored. Over those
+// cases, with recent, lose rate and unexecuted as below:
+//
+//	s_count  = max(0, 100 − 20 × |recent|)                       weight 0.4
+//	s_amount = max(0, 100 − 5 × Σ claimAmount(recent) / 10,000)  weight 0.3
+//	s_lose   = max(0, 100 − 150 × lose rate)                     weight 0.2
+//	s_exec   = max(0, 100 − 25 × #unexecuted)                    weight 0.1
+//	score    = 0.4·s_count + 0.3·s_amount + 0.2·s_lose + 0.1·s_exec
+//
+// computed as one exact fraction (a lose rate of 1/3 is exact) and rounded
+// half-up to 0.01 once. One lost case of 20,000 yuan scores 69.00; an old
+// unexecuted award alone 97.50. A Result's deductions are then the points
+// each indicator takes off (0.4 × (100 − s_count), …) and Indicators holds
+// the four indicator scores. Explain says of every case whether it counts,
+// why, and how many points it accounts for.
+//
+// # Rule 1
+//
+// Rule 1 reads the seed's code sketch literally (every indicator deducts
+// from one budget of 100, so one lost case alone scores 0). Score is rule 1;
+// Rule.Score dispatches on the version. For a company at as-of date D (a civil date; callers take today's date in
 // Asia/Shanghai), over its cases that are not removed and were filed on or
 // before D:
 //
@@ -63,9 +87,11 @@
 //
 // # Using it
 //
-// Score computes a Result; Result.SameAs tells whether a score-history row
-// is needed; NextChange tells the daily rescore on which day a company's
-// score can next change by the passage of time alone. Reading cases from
+// Rule.Score computes a Result; Result.SameAs tells whether a score-history
+// row is needed; NextChange tells the daily rescore on which day a
+// company's score can next change by the passage of time alone (under
+// either rule: it looks at every case, a safe bound for rule 2, which
+// counts fewer). Reading cases from
 // JSON and printing a Result for `arbsync score -json` is the command
 // line's (package internal/scorejson).
 package scoring

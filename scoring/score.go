@@ -6,9 +6,9 @@ import (
 	"github.com/arbsync/arbsync/internal/money"
 )
 
-// RuleVersion identifies the scoring rules implemented here (ARCHITECTURE.md “Scoring”).
-// Stored scores carry it; change it whenever a rule changes.
-const RuleVersion = 1
+// RuleVersion is the version of the rules Score implements: rule 1. Rule
+// has every version (Rule.Score); stored scores carry the one that made them.
+const RuleVersion = int(Rule1)
 
 // WindowDays is W, the length of the "recent" window in days.
 const WindowDays = 365
@@ -63,6 +63,12 @@ type Result struct {
 	// before AsOf) that are unexecuted or partially executed.
 	UnexecutedCount int
 
+	// The four deductions are the points each indicator takes off the
+	// score. Rule 1: the rule's own deduction, as below. Rule 2: the
+	// indicator's weight times what it lacks of 100 (for example 0.4 ×
+	// (100 − Indicators.Count)), so that they add up to 100 − Score up to
+	// their display rounding.
+	//
 	// CountDeduction is 20 × RecentCount.
 	CountDeduction Points
 	// AmountDeduction is min(5 × RecentClaimTotal / 10,000 yuan, 150).
@@ -80,8 +86,17 @@ type Result struct {
 	Thresholds Thresholds
 
 	// Latest is the latest case filed on or before AsOf: the latest recent
-	// case when there is one, else the latest older case.
+	// case when there is one, else the latest older case (rule 2: of the
+	// cases it counts).
 	Latest LatestCase
+
+	// Indicators are rule 2's indicator scores out of 100 (zero under
+	// rule 1, which has none).
+	Indicators Indicators
+	// Excluded counts the cases filed on or before AsOf that rule 2 does
+	// not score because the company did not answer them (applicant or
+	// third party); 0 under rule 1, which scores every case.
+	Excluded int
 }
 
 // LatestCase identifies the case whose title an alert shows.
