@@ -145,7 +145,7 @@ func score2(cases []Case, asOf Date, th Thresholds) Result {
 	d := int64(max(r.DecidedCount, 1))
 	n, u := int64(r.RecentCount), int64(r.UnexecutedCount)
 
-	sCount := max(0, fullScore-pointsPerRecentCase*n)  // whole points
+	sCount := max(0, fullScore-pointsPerRecentCase*n)    // whole points
 	sExec := max(0, fullScore-pointsPerUnexecutedCase*u) // whole points
 	loseOff := min(fullScore*d, loseHalfWeight*k)        // 100 − s_lose, times D
 	amountLeft := rule2AmountZeroFen - cappedFen         // s_amount, times 200,000
