@@ -11,7 +11,7 @@ import (
 )
 
 const casesForScoring = `-- name: CasesForScoring :many
-SELECT credit_code, filing_date, (claim_amount * 100)::bigint AS claim_fen, result, execution_status, title
+SELECT credit_code, filing_date, (claim_amount * 100)::bigint AS claim_fen, result, execution_status, title, role
 FROM arbsync.cases
 WHERE credit_code = ANY($1::text[]) AND removed_at IS NULL
 ORDER BY credit_code
@@ -24,6 +24,7 @@ type CasesForScoringRow struct {
 	Result          string
 	ExecutionStatus string
 	Title           string
+	Role            string
 }
 
 func (q *Queries) CasesForScoring(ctx context.Context, creditCodes []string) ([]CasesForScoringRow, error) {
@@ -42,6 +43,7 @@ func (q *Queries) CasesForScoring(ctx context.Context, creditCodes []string) ([]
 			&i.Result,
 			&i.ExecutionStatus,
 			&i.Title,
+			&i.Role,
 		); err != nil {
 			return nil, err
 		}

@@ -8,7 +8,7 @@ import (
 
 // RuleVersion is the version of the rules Score implements: rule 1. Rule
 // has every version (Rule.Score); stored scores carry the one that made them.
-const RuleVersion = int(Rule1)
+const RuleVersion = 1
 
 // WindowDays is W, the length of the "recent" window in days.
 const WindowDays = 365

@@ -104,7 +104,7 @@ FROM (
 ORDER BY p.credit_code;
 
 -- name: CasesForScoring :many
-SELECT credit_code, filing_date, (claim_amount * 100)::bigint AS claim_fen, result, execution_status, title
+SELECT credit_code, filing_date, (claim_amount * 100)::bigint AS claim_fen, result, execution_status, title, role
 FROM arbsync.cases
 WHERE credit_code = ANY(@credit_codes::text[]) AND removed_at IS NULL
 ORDER BY credit_code;

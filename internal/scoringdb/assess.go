@@ -62,7 +62,9 @@ func FromUpstream(cases []upstream.Case) []scoring.Case {
 		c := &cases[i]
 		res, _ := scoring.ParseOutcome(string(c.Result))
 		exec, _ := scoring.ParseExecutionStatus(string(c.ExecutionStatus))
+		role, _ := scoring.ParseRole(string(c.Role))
 		out[i] = scoring.Case{
+			Role:            role,
 			FilingDate:      scoring.DateOf(c.FilingDate.Time),
 			Result:          res,
 			ExecutionStatus: exec,

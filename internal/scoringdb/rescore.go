@@ -155,12 +155,17 @@ func loadCompanies(ctx context.Context, q *db.Queries, codes []string) ([]Compan
 		if err != nil {
 			return nil, fmt.Errorf("case of %s: %w", r.CreditCode, err)
 		}
+		role, err := scoring.ParseRole(r.Role)
+		if err != nil {
+			return nil, fmt.Errorf("case of %s: %w", r.CreditCode, err)
+		}
 		byCode[r.CreditCode] = append(byCode[r.CreditCode], scoring.Case{
 			FilingDate:      scoring.DateOf(r.FilingDate),
 			Result:          res,
 			ExecutionStatus: exec,
 			ClaimAmount:     money.Fen(r.ClaimFen),
 			Title:           r.Title,
+			Role:            role,
 		})
 	}
 	out := make([]Company, len(codes))

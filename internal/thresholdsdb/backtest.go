@@ -96,8 +96,9 @@ func (j *Job) Backtest(ctx context.Context, o BacktestOptions) (BacktestReport, 
 		for _, r := range rows {
 			res, _ := scoring.ParseOutcome(r.Result)
 			exec, _ := scoring.ParseExecutionStatus(r.ExecutionStatus)
+			role, _ := scoring.ParseRole(r.Role)
 			cases[r.CreditCode] = append(cases[r.CreditCode], scoring.Case{
-				FilingDate: scoring.DateOf(r.FilingDate), Result: res, ExecutionStatus: exec,
+				FilingDate: scoring.DateOf(r.FilingDate), Result: res, ExecutionStatus: exec, Role: role,
 				ClaimAmount: money.Fen(r.ClaimFen), Title: r.Title,
 			})
 		}
