@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/httpapi"
 	"github.com/arbsync/arbsync/internal/outbox"
@@ -166,10 +167,8 @@ func (dm *Daemon) catchUp(ctx context.Context, j Job, sched cron.Schedule) {
 		if !errors.Is(err, ErrLeaseHeld) {
 			return
 		}
-		select {
-		case <-ctx.Done():
+		if backoff.Sleep(ctx, catchUpRetry) != nil {
 			return
-		case <-time.After(catchUpRetry):
 		}
 		overdue, err := dm.runner.overdue(ctx, j, sched, time.Now().In(dm.d.Config.Timezone))
 		if err == nil && !overdue {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/rs/zerolog"
@@ -182,17 +183,7 @@ func (s *Server) delay(ctx context.Context) error {
 		s.mu.Unlock()
 		d += time.Duration((2*x - 1) * float64(s.cfg.Jitter))
 	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Sleep(ctx, d)
 }
 
 // overQuota takes a quota token, reporting whether none was left.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
@@ -330,7 +331,7 @@ func (s *Server) serveTianyuan(w http.ResponseWriter, r *http.Request, body []by
 	f := s.drawFault(proto)
 	switch f.kind {
 	case faultHang:
-		hang(r.Context(), f.hangFor)
+		_ = backoff.Sleep(r.Context(), f.hangFor) // or until the client leaves
 	case faultCode:
 		fail(code, http.StatusOK, f.code)
 		return
