@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/singleflight"
 
@@ -23,7 +24,7 @@ type Handler struct {
 	opts    Options
 	token   [sha256.Size]byte
 	q       *db.Queries
-	cache   *cache
+	cache   *expirable.LRU[string, *Response] // nil when off
 	flights singleflight.Group
 	metrics *metrics
 	log     zerolog.Logger
@@ -129,12 +130,14 @@ func (h *Handler) serve(r *http.Request) (*Response, *apiError) {
 // cached returns the cached answer for code unless it has expired or its
 // data has grown older than the freshness limit meanwhile.
 func (h *Handler) cached(code string) (*Response, bool) {
-	now := h.opts.Now()
-	resp, ok := h.cache.get(code, now)
+	if h.cache == nil {
+		return nil, false
+	}
+	resp, ok := h.cache.Get(code)
 	if !ok {
 		return nil, false
 	}
-	resp = resp.at(now, h.opts.Freshness, SourceCache)
+	resp = resp.at(h.opts.Now(), h.opts.Freshness, SourceCache)
 	if resp.Stale {
 		return nil, false
 	}
