@@ -71,11 +71,7 @@ func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Asses
 	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
 	a := &scoringdb.Assessor{Fixed: fixed, Location: cfg.Timezone}
 	if reg != nil {
-		m, err := scoringdb.NewMetrics(reg)
-		if err != nil {
-			return nil, err
-		}
-		a.Metrics = m
+		a.Metrics = scoringdb.NewMetrics(reg)
 	}
 	return a, nil
 }

@@ -59,11 +59,7 @@ func New(ctx context.Context, d Deps) (*Daemon, error) {
 		m.Close()
 		return nil, fmt.Errorf("refusing to start: %w", err)
 	}
-	jm, err := newJobMetrics(d.Registry, d.Pool, d.Log.With().Str("component", "metrics").Logger())
-	if err != nil {
-		m.Close()
-		return nil, err
-	}
+	jm := newJobMetrics(d.Registry, d.Pool, d.Log.With().Str("component", "metrics").Logger())
 	return &Daemon{
 		d:        d,
 		migrator: m,

@@ -30,14 +30,10 @@ type Handler struct {
 	log     zerolog.Logger
 }
 
-// New builds a handler; it fails on missing options and when the metrics
-// cannot be registered (for instance twice on one Registerer).
+// New builds a handler; it fails on missing options. Building two on one
+// Registerer panics (their metrics would collide).
 func New(opts Options) (*Handler, error) {
 	opts, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	m, err := newMetrics(opts.Registerer)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +42,7 @@ func New(opts Options) (*Handler, error) {
 		token:   sha256.Sum256([]byte(opts.Token)),
 		q:       db.New(opts.Pool),
 		cache:   newCache(opts.CacheSize, opts.CacheTTL),
-		metrics: m,
+		metrics: newMetrics(opts.Registerer),
 		log:     opts.Logger.With().Str("component", "lookup").Logger(),
 	}, nil
 }
