@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync"
@@ -36,7 +37,7 @@ type Server struct {
 	mu     sync.Mutex // guards faults, quota, dice
 	faults Faults
 	quota  *rate.Limiter // nil: none
-	dice   rng
+	dice   *rand.Rand
 
 	stats stats
 }
@@ -51,7 +52,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		faults: cloneFaults(cfg.Faults),
-		dice:   rng{s: mix64(uint64(cfg.Seed) ^ 0x5eed)},
+		dice:   rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
 	}
 	s.stats.reset()
 	if cfg.Protocol != ProtocolSigned {
@@ -179,7 +180,7 @@ func (s *Server) delay(ctx context.Context) error {
 	d := s.cfg.Latency
 	if s.cfg.Jitter > 0 {
 		s.mu.Lock()
-		x := s.dice.float()
+		x := s.dice.Float64()
 		s.mu.Unlock()
 		d += time.Duration((2*x - 1) * float64(s.cfg.Jitter))
 	}

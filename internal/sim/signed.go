@@ -210,7 +210,7 @@ func (s *Server) corruptSigned(pg *signedPage) {
 		return
 	}
 	s.mu.Lock()
-	which := s.dice.intn(3)
+	which := s.dice.IntN(3)
 	s.mu.Unlock()
 	c := &pg.Cases[0]
 	switch which {
