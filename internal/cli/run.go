@@ -71,10 +71,7 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 	if err != nil {
 		return err
 	}
-	worker, err := outbox.New(pool, outbox.Options{Replica: cfg.ReplicaID, Senders: senders}, log, reg)
-	if err != nil {
-		return err
-	}
+	worker := outbox.New(pool, outbox.Options{Replica: cfg.ReplicaID, Senders: senders}, log, reg)
 	deps := daemon.Deps{Config: cfg, Log: log, Pool: pool, Registry: reg, Sync: engine, Jobs: jobs, Outbox: worker}
 	if cfg.LookupToken.IsSet() {
 		h, err := lookup.New(lookup.Options{
@@ -103,9 +100,7 @@ func newEngine(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool, reg pr
 	}
 	var metrics *casesync.Metrics
 	if reg != nil {
-		if metrics, err = casesync.NewMetrics(reg); err != nil {
-			return nil, err
-		}
+		metrics = casesync.NewMetrics(reg)
 	}
 	return casesync.New(pool, client, casesync.Options{
 		Replica:    cfg.ReplicaID,

@@ -73,11 +73,7 @@ func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Asses
 	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
 	a := &scoringdb.Assessor{Fixed: fixed, Today: todayIn(cfg.Timezone)}
 	if reg != nil {
-		m, err := scoringdb.NewMetrics(reg)
-		if err != nil {
-			return nil, err
-		}
-		a.Metrics = m
+		a.Metrics = scoringdb.NewMetrics(reg)
 	}
 	return a, nil
 }

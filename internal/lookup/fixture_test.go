@@ -41,6 +41,7 @@ type bundle struct {
 type setupOpts struct {
 	unknownShare float64
 	noEngine     bool // live fetches disabled
+	cacheSize    int  // Options.CacheSize
 }
 
 func setup(t *testing.T, o setupOpts) *bundle {
@@ -55,6 +56,7 @@ func setup(t *testing.T, o setupOpts) *bundle {
 		Token:      testToken,
 		Registerer: b.reg,
 		Logger:     zerolog.New(b.logs).Level(zerolog.DebugLevel),
+		CacheSize:  o.cacheSize,
 	}
 	if o.noEngine {
 		opts.Engine = nil

@@ -33,11 +33,10 @@ func buildSenders(t *testing.T, env map[string]string) alerts.Senders {
 // called (or the test ends); wake signals new alerts.
 func runWorker(t *testing.T, pool *pgxpool.Pool, s alerts.Senders, replica string, lease time.Duration) (wake chan struct{}, stop func()) {
 	t.Helper()
-	w, err := outbox.New(pool, outbox.Options{
+	w := outbox.New(pool, outbox.Options{
 		Replica: replica, Senders: s, Lease: lease, Poll: 100 * time.Millisecond,
 		Backoff: alerts.Backoff{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, MaxAttempts: 20},
 	}, zerolog.Nop(), nil)
-	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	wake = make(chan struct{}, 1)
 	done := make(chan struct{})

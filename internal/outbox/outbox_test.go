@@ -96,12 +96,10 @@ func addAlert(t *testing.T, pool *pgxpool.Pool, key, level string) {
 
 func newWorker(t *testing.T, pool *pgxpool.Pool, s alerts.Senders, replica string, lease time.Duration) *outbox.Worker {
 	t.Helper()
-	w, err := outbox.New(pool, outbox.Options{
+	return outbox.New(pool, outbox.Options{
 		Replica: replica, Senders: s, Lease: lease,
 		Backoff: alerts.Backoff{Base: time.Millisecond, Max: 2 * time.Millisecond, MaxAttempts: 10},
 	}, zerolog.Nop(), nil)
-	require.NoError(t, err)
-	return w
 }
 
 func count(t *testing.T, pool *pgxpool.Pool, sql string) int {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func arrivals(seed int64, p *CompanyProfile, salt uint64, rate float64, until da
 	r := newRNG(seed, p.CreditCode, salt, 0)
 	t := float64(start)
 	for i := 0; ; i++ {
-		t += r.exp() * 365.25 / rate
+		t += r.ExpFloat64() * 365.25 / rate
 		if t > float64(until)+1 {
 			return
 		}
@@ -109,10 +110,10 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 	r := newRNG(seed, p.CreditCode, saltCase, uint64(i))
 	tr := traits(p.Section[0])
 	c := plannedCase{filed: filed}
-	c.id = strconv.FormatUint(r.next()|1<<63, 16) + strconv.FormatUint(r.next()|1<<63, 16)
+	c.id = strconv.FormatUint(r.Uint64()|1<<63, 16) + strconv.FormatUint(r.Uint64()|1<<63, 16)
 
 	var cs cause
-	switch x := r.float(); {
+	switch x := r.Float64(); {
 	case x < shareRespondent:
 		c.role = upstream.RoleRespondent
 	case x < shareRespondent+shareApplicant:
@@ -122,28 +123,28 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 	}
 	switch {
 	case c.role == upstream.RoleApplicant:
-		cs = pickCause(employerCauses[:], &r)
-	case r.chance(tr.personnel):
-		cs = pickCause(personnelCauses[:], &r)
+		cs = pickCause(employerCauses[:], r)
+	case r.Float64() < tr.personnel:
+		cs = pickCause(personnelCauses[:], r)
 		c.personnel = true
 	default:
-		cs = pickCause(workerCauses[:], &r)
+		cs = pickCause(workerCauses[:], r)
 	}
 	c.cause = cs.name
 
-	c.place = hearingPlace(p.home, &r)
+	c.place = hearingPlace(p.home, r)
 	pl := &places[c.place]
 	yday := filed.time().YearDay()
 	perDay := 3 + c.place%7 // busier committees number faster
-	c.caseNo = pl.caseNumber(filed.time().Year(), (yday-1)*perDay+1+r.intn(perDay))
+	c.caseNo = pl.caseNumber(filed.time().Year(), (yday-1)*perDay+1+r.IntN(perDay))
 
 	workers := 1
-	if r.chance(0.06) {
-		workers = 2 + r.intn(3)
+	if r.Float64() < 0.06 {
+		workers = 2 + r.IntN(3)
 	}
 	names := make([]string, workers)
 	for k := range names {
-		names[k] = workerName(&r)
+		names[k] = workerName(r)
 	}
 	switch c.role {
 	case upstream.RoleRespondent:
@@ -151,7 +152,7 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 	case upstream.RoleApplicant:
 		c.applicants, c.respondents = []string{p.Name}, names[:1]
 	default:
-		c.applicants, c.respondents = names, []string{agencyName(places[p.home].city, &r)}
+		c.applicants, c.respondents = names, []string{agencyName(places[p.home].city, r)}
 		c.thirdParty = p.Name
 	}
 	family := "劳动争议"
@@ -161,7 +162,7 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 	c.title = strings.Join(c.applicants, "、") + "与" + strings.Join(c.respondents, "、") + family
 
 	// Claims: log-normal, right-skewed, in fen.
-	yuan := medianClaimYuan * tr.wage * cs.amount * math.Exp(claimSigma*r.norm())
+	yuan := medianClaimYuan * tr.wage * cs.amount * math.Exp(claimSigma*r.NormFloat64())
 	if len(c.applicants) > 1 {
 		yuan *= float64(len(c.applicants))
 	}
@@ -171,57 +172,57 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 	pWin := clamp(0.16-0.03*p.Compliance, 0.05, 0.3)
 	pLose := clamp(0.275+0.05*p.Compliance, 0.1, 0.5)
 	var days float64
-	switch x := r.float(); {
+	switch x := r.Float64(); {
 	case x < shareWithdrawn:
-		c.outcome, days = upstream.ResultWithdrawn, 5+20*r.exp()
+		c.outcome, days = upstream.ResultWithdrawn, 5+20*r.ExpFloat64()
 	case x < shareWithdrawn+shareSettled:
-		c.outcome, days = upstream.ResultSettled, 7+30*r.exp()
-		c.award = fraction(c.claim, r.between(0.25, 0.8))
+		c.outcome, days = upstream.ResultSettled, 7+30*r.ExpFloat64()
+		c.award = fraction(c.claim, between(r, 0.25, 0.8))
 	default:
-		days = 35 + 60*r.exp()
-		switch y := r.float(); {
+		days = 35 + 60*r.ExpFloat64()
+		switch y := r.Float64(); {
 		case y < pWin:
 			c.outcome = upstream.ResultWin
 		case y < pWin+pLose:
 			c.outcome = upstream.ResultLose
-			c.award = fraction(c.claim, r.between(0.75, 1))
+			c.award = fraction(c.claim, between(r, 0.75, 1))
 		default:
 			c.outcome = upstream.ResultPartial
-			c.award = fraction(c.claim, r.between(0.15, 0.7))
+			c.award = fraction(c.claim, between(r, 0.15, 0.7))
 		}
 	}
 	c.closes = filed + day(min(days, 400))
 
 	// Enforcement: only when the company owes the award.
-	if c.role == upstream.RoleRespondent && c.award > 0 && r.chance(0.08+0.35*p.Distress) {
-		c.enforced = c.closes + 20 + day(40*r.exp())
-		c.enforceNo = "（" + strconv.Itoa(c.enforced.time().Year()) + "）" + pl.courtCode + "执" + strconv.Itoa(1+r.intn(30000)) + "号"
+	if c.role == upstream.RoleRespondent && c.award > 0 && r.Float64() < 0.08+0.35*p.Distress {
+		c.enforced = c.closes + 20 + day(40*r.ExpFloat64())
+		c.enforceNo = "（" + strconv.Itoa(c.enforced.time().Year()) + "）" + pl.courtCode + "执" + strconv.Itoa(1+r.IntN(30000)) + "号"
 		pExec := 0.65 - 0.4*p.Distress
-		switch z := r.float(); {
+		switch z := r.Float64(); {
 		case z < pExec:
-			c.settledExec, c.finalExec = c.enforced+30+day(90*r.exp()), upstream.ExecExecuted
+			c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecExecuted
 		case z < pExec+0.2:
-			c.settledExec, c.finalExec = c.enforced+30+day(90*r.exp()), upstream.ExecPartiallyExecuted
-			c.finalOpen = min(max(fraction(c.award, r.between(0.2, 0.8)), 1), c.award-1)
+			c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecPartiallyExecuted
+			c.finalOpen = min(max(fraction(c.award, between(r, 0.2, 0.8)), 1), c.award-1)
 		default:
 			c.finalExec, c.finalOpen = upstream.ExecUnexecuted, c.award // 终本: never paid
 		}
 	}
-	if r.chance(shareRemoved) {
-		c.removed = filed + 20 + day(r.intn(700))
+	if r.Float64() < shareRemoved {
+		c.removed = filed + 20 + day(r.IntN(700))
 	}
 	for k := range c.tod {
-		c.tod[k] = 8*3600 + r.intn(12*3600)
+		c.tod[k] = 8*3600 + r.IntN(12*3600)
 	}
 	return c
 }
 
-func pickCause(cs []cause, r *rng) cause {
+func pickCause(cs []cause, r *rand.Rand) cause {
 	total := 0.0
 	for _, c := range cs {
 		total += c.weight
 	}
-	x := r.float() * total
+	x := r.Float64() * total
 	for _, c := range cs {
 		if x < c.weight {
 			return c

@@ -102,14 +102,15 @@ func traits(section byte) sectionTraits {
 }
 
 // Profile returns the simulated company behind a credit code for a seed.
-// It costs about a microsecond and allocates only the strings it returns.
+// It costs about a microsecond and allocates the strings it returns and its
+// two random streams.
 func Profile(seed int64, code string) CompanyProfile {
 	r := newRNG(seed, code, saltProfile, 0)
 	total := 0.0
 	for i := range divisions {
 		total += divisions[i].weight
 	}
-	x := r.float() * total
+	x := r.Float64() * total
 	div := &divisions[len(divisions)-1]
 	for i := range divisions {
 		if x < divisions[i].weight {
@@ -121,26 +122,26 @@ func Profile(seed int64, code string) CompanyProfile {
 	tr := traits(div.section)
 
 	// Head count: log-normal around 25 × the section's multiplier.
-	employees := int(math.Round(25 * tr.size * math.Exp(1.35*r.norm())))
+	employees := int(math.Round(25 * tr.size * math.Exp(1.35*r.NormFloat64())))
 	employees = min(max(employees, 1), 200_000)
 
 	// Founded: most companies are young; exponential age, mean 8 years.
 	// Founding dates are anchored to a fixed day, not the simulated date.
-	founded := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -int(365*8*r.exp()))
+	founded := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -int(365*8*r.ExpFloat64()))
 	if earliest := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC); founded.Before(earliest) {
-		founded = earliest.AddDate(0, 0, r.intn(3650))
+		founded = earliest.AddDate(0, 0, r.IntN(3650))
 	}
 
-	compliance := r.norm()
-	u := r.float()
+	compliance := r.NormFloat64()
+	u := r.Float64()
 	distress := u * u * u // most companies pay; a few do not
 
 	// Dispute intensity: per-100-employee rate, sublinear in size, shifted
 	// by the employer's compliance, with company-level noise.
-	rate := tr.disputes * math.Pow(float64(employees)/100, 0.8) * math.Exp(0.3*compliance+0.5*r.norm())
+	rate := tr.disputes * math.Pow(float64(employees)/100, 0.8) * math.Exp(0.3*compliance+0.5*r.NormFloat64())
 	rate = min(rate, 60)
 
-	home := homePlace(code, &r)
+	home := homePlace(code, r)
 	p := CompanyProfile{
 		CreditCode:   code,
 		Industry:     div.code,
@@ -156,6 +157,6 @@ func Profile(seed int64, code string) CompanyProfile {
 		home:         home,
 	}
 	nr := newRNG(seed, code, saltName, 0)
-	p.Name = companyName(places[home].city, div, employees, &nr)
+	p.Name = companyName(places[home].city, div, employees, nr)
 	return p
 }
