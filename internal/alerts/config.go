@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // EnvChannels lists the channel names, comma-separated (e.g. "ops,hr"). Each
@@ -26,13 +28,13 @@ type ChannelConfig struct {
 	// Name is the channel's name as listed in ARBSYNC_ALERT_CHANNELS, lower-cased.
 	Name string
 	Kind ChannelKind
-	// URL is the webhook address. It is a Secret because the chat tools put
+	// URL is the webhook address. It is a secret.Value because the chat tools put
 	// their credential in it (WeCom key, DingTalk access_token, Feishu hook
 	// token); use RedactedURL to show it.
-	URL Secret
+	URL secret.Value
 	// Secret signs requests: the generic webhook's HMAC key, DingTalk's 加签
 	// secret, Feishu's 签名校验 secret. Optional for those; WeCom has none.
-	Secret Secret
+	Secret secret.Value
 	// Levels are the alert levels sent to the channel; empty means both.
 	Levels []Level
 	// RateLimit replaces the primary limit of the channel's kind (WeCom and
@@ -158,7 +160,7 @@ func parseChannel(name string, getenv func(string) string, readFile func(string)
 
 // secretValue reads variable v or the file named by v_FILE (not both). It
 // returns the name of the variable that supplied the value, for later errors.
-func secretValue(v string, getenv func(string) string, readFile func(string) ([]byte, error)) (Secret, string, error) {
+func secretValue(v string, getenv func(string) string, readFile func(string) ([]byte, error)) (secret.Value, string, error) {
 	direct, file := strings.TrimSpace(getenv(v)), strings.TrimSpace(getenv(v+"_FILE"))
 	switch {
 	case direct != "" && file != "":
@@ -172,9 +174,9 @@ func secretValue(v string, getenv func(string) string, readFile func(string) ([]
 		if s == "" {
 			return "", v + "_FILE", fmt.Errorf("%s_FILE: file %s is empty", v, file)
 		}
-		return Secret(s), v + "_FILE", nil
+		return secret.Value(s), v + "_FILE", nil
 	}
-	return Secret(direct), v, nil
+	return secret.Value(direct), v, nil
 }
 
 func joinKinds() string {

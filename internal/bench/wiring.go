@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/internal/scoringdb"
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/scoring"
@@ -51,7 +52,7 @@ func (r *runner) makeKeys() error {
 	r.keyPEM = priv
 	var k [16]byte
 	_, _ = rand.Read(k[:])
-	r.accessKey = upstream.Secret(hex.EncodeToString(k[:]))
+	r.accessKey = secret.Value(hex.EncodeToString(k[:]))
 	return nil
 }
 

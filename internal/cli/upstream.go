@@ -7,6 +7,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/internal/config"
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/upstream"
 )
 
@@ -19,7 +20,7 @@ func newUpstream(cfg config.Config, log zerolog.Logger, reg prometheus.Registere
 		BaseURL:     u.URL,
 		AppID:       u.AppID,
 		AccessID:    u.AccessID,
-		AccessKey:   upstream.Secret(u.AccessKey.Reveal()),
+		AccessKey:   secret.Value(u.AccessKey.Reveal()),
 		Product:     u.Product,
 		QPS:         u.QPS,
 		Concurrency: u.Concurrency,

@@ -1,7 +1,7 @@
 // Package config reads arbsync's configuration from the environment once, at
 // start, into a Config value that is passed down (no globals). Every problem
 // is reported with the name of the variable at fault, all at once, and
-// secrets never appear in errors or logs: they are held as Secret, and may be
+// secrets never appear in errors or logs: they are held as secret.Value, and may be
 // given directly or through a *_FILE variable naming a file that holds them.
 package config
 
@@ -20,6 +20,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
 
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
 )
@@ -27,20 +28,20 @@ import (
 // Config is the validated configuration of every arbsync command.
 type Config struct {
 	// DatabaseURL is the PostgreSQL connection string (DATABASE_URL). It may
-	// carry a password, so it is a Secret; DatabaseTarget is printable.
-	DatabaseURL    Secret
+	// carry a password, so it is a secret.Value; DatabaseTarget is printable.
+	DatabaseURL    secret.Value
 	DatabaseTarget string
 	// ListenDatabaseURL (ARBSYNC_LISTEN_DATABASE_URL[_FILE]) is an optional
 	// direct connection to the same database for LISTEN, which needs a
 	// session of its own (a transaction-pooling PgBouncer on DATABASE_URL
 	// cannot give it one). Unset, the daemon LISTENs on DatabaseURL.
-	ListenDatabaseURL    Secret
+	ListenDatabaseURL    secret.Value
 	ListenDatabaseTarget string
 
 	Upstream Upstream
 
-	HTTPAddr    string // ARBSYNC_HTTP_ADDR; "off" disables the listener (HTTPAddr is then "")
-	LookupToken Secret // ARBSYNC_LOOKUP_TOKEN[_FILE]; empty disables the lookup API
+	HTTPAddr    string       // ARBSYNC_HTTP_ADDR; "off" disables the listener (HTTPAddr is then "")
+	LookupToken secret.Value // ARBSYNC_LOOKUP_TOKEN[_FILE]; empty disables the lookup API
 
 	SyncSchedule       string         // ARBSYNC_SYNC_SCHEDULE (cron)
 	RescoreSchedule    string         // ARBSYNC_RESCORE_SCHEDULE (cron)
@@ -69,7 +70,7 @@ type Upstream struct {
 	AppID          string        // ARBSYNC_UPSTREAM_APP_ID (signed)
 	PrivateKeyFile string        // ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE (signed)
 	AccessID       string        // ARBSYNC_UPSTREAM_ACCESS_ID (tianyuan)
-	AccessKey      Secret        // ARBSYNC_UPSTREAM_ACCESS_KEY[_FILE] (tianyuan)
+	AccessKey      secret.Value  // ARBSYNC_UPSTREAM_ACCESS_KEY[_FILE] (tianyuan)
 	Product        string        // ARBSYNC_UPSTREAM_PRODUCT (tianyuan)
 	QPS            float64       // ARBSYNC_UPSTREAM_QPS
 	Concurrency    int           // ARBSYNC_UPSTREAM_CONCURRENCY
@@ -235,7 +236,7 @@ func (p *parser) computed(name, shown string, def func() string) string {
 
 // secret reads NAME or, when NAME is empty, the file named by NAME_FILE.
 // Setting both is an error. Values are never quoted in messages.
-func (p *parser) secret(name string) Secret {
+func (p *parser) secret(name string) secret.Value {
 	v, ok := p.raw(name)
 	file, fileOK := p.raw(name + "_FILE")
 	switch {
@@ -252,9 +253,9 @@ func (p *parser) secret(name string) Secret {
 		if s == "" {
 			p.fail(name+"_FILE", "file %s is empty", file)
 		}
-		return Secret(s)
+		return secret.Value(s)
 	case ok:
-		return Secret(v)
+		return secret.Value(v)
 	}
 	return ""
 }
@@ -270,7 +271,7 @@ func unwrapPathError(err error) error {
 // databaseTarget checks that dsn (the value of variable name) is a
 // PostgreSQL connection string and returns where it points, without the
 // password.
-func (p *parser) databaseTarget(name string, dsn Secret) string {
+func (p *parser) databaseTarget(name string, dsn secret.Value) string {
 	pc, err := pgx.ParseConfig(dsn.Reveal())
 	if err != nil {
 		// pgx's message can quote the DSN; say only what kind of problem it is.

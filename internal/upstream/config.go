@@ -56,7 +56,7 @@ type Config struct {
 	AccessID string
 	// AccessKey is the tianyuan Access Key: 32 hex characters, the 16-byte
 	// AES-128 key.
-	AccessKey Secret
+	AccessKey secret.Value
 	// Product is the tianyuan product code in the URL (default QYGL8271).
 	Product string
 
@@ -215,7 +215,7 @@ func (c Config) Validate() error {
 
 // ParseAccessKey decodes a tianyuan Access Key (32 hex characters) into
 // the 16-byte AES-128 key. Its errors never repeat the key.
-func ParseAccessKey(s Secret) ([]byte, error) {
+func ParseAccessKey(s secret.Value) ([]byte, error) {
 	v := strings.TrimSpace(string(s))
 	if len(v) != 32 {
 		return nil, fmt.Errorf("must be 32 hex characters, got %d characters", len(v))
