@@ -63,11 +63,7 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
 		Run: weeklyJob(newWeeklyJob(cfg, log, pool), cfg),
 	}}
-	channels, err := alerts.ParseChannels(io.Env.Getenv, io.Env.ReadFile)
-	if err != nil {
-		return err
-	}
-	senders, err := alerts.BuildSenders(channels, &http.Client{Timeout: 15 * time.Second}, time.Now)
+	senders, err := alerts.BuildSenders(cfg.Channels, &http.Client{Timeout: 15 * time.Second}, time.Now)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package upstream
 
 import (
-	"github.com/arbsync/arbsync/internal/secret"
-
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // Protocols accepted in Config.Protocol.
@@ -22,11 +22,13 @@ const (
 	ProtocolTianyuan = "tianyuan"
 )
 
-// Defaults applied by New to zero-valued Config fields.
+// Defaults applied by New to zero-valued Config fields. They are the
+// defaults of the daemon's configuration too (package config reads
+// ARBSYNC_UPSTREAM_PRODUCT, _CONCURRENCY and _TIMEOUT with them).
 const (
 	DefaultProduct          = "QYGL8271"
-	DefaultConcurrency      = 8
-	DefaultTimeout          = 10 * time.Second
+	DefaultConcurrency      = 16
+	DefaultTimeout          = 15 * time.Second
 	DefaultMaxBodyBytes     = 8 << 20
 	DefaultPageSize         = 50
 	DefaultMaxRetries       = 3
@@ -63,10 +65,10 @@ type Config struct {
 	// QPS is the request rate the client holds (a token bucket, burst 1);
 	// 0 means unlimited. Set it to the quota the vendor sold.
 	QPS float64
-	// Concurrency is the most requests in flight (default 8). The adaptive
+	// Concurrency is the most requests in flight (default 16). The adaptive
 	// limit moves below it on busy answers and never above it.
 	Concurrency int
-	// Timeout bounds one HTTP attempt, body included (default 10 s). A
+	// Timeout bounds one HTTP attempt, body included (default 15 s). A
 	// timeout is a busy error and is retried.
 	Timeout time.Duration
 	// MaxBodyBytes is the largest response body read (default 8 MiB);
@@ -172,10 +174,8 @@ func (c Config) Validate() error {
 	default:
 		bad("Protocol %q must be %q or %q", c.Protocol, ProtocolSigned, ProtocolTianyuan)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("BaseURL %q must be an absolute http or https URL", c.BaseURL)
-	} else if u.User != nil {
-		bad("BaseURL must not carry credentials")
+	if err := CheckBaseURL(c.BaseURL); err != nil {
+		bad("BaseURL: %w", err)
 	}
 	if c.QPS < 0 {
 		bad("QPS %g must not be negative (0 means unlimited)", c.QPS)
@@ -209,6 +209,22 @@ func (c Config) Validate() error {
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("upstream config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// CheckBaseURL reports whether s can be a vendor's root URL: an absolute
+// http or https URL without credentials in it. Its errors never repeat a
+// URL that carries credentials.
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("is not a valid URL (e.g. https://api.vendor.example)")
+	case u.User != nil:
+		return errors.New("must not carry credentials in the URL")
+	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
 	}
 	return nil
 }
