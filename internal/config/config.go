@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"time"
+	_ "time/tzdata" // the default zone (Asia/Shanghai) loads on any machine, for the daemon, tests and the benchmark alike
 
 	"github.com/rs/zerolog"
 

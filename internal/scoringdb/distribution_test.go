@@ -21,7 +21,6 @@ import (
 	"github.com/arbsync/arbsync/internal/sim/simtest"
 	"github.com/arbsync/arbsync/internal/testdb"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
-	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sync"
@@ -120,7 +119,9 @@ func newSyncBundle(t *testing.T, companies int) *syncBundle {
 
 func (b *syncBundle) engine(t *testing.T, replica string) *casesync.Engine {
 	t.Helper()
-	return simtest.Engine(t, b.pool, simtest.Client(t, b.url, upstream.Config{}), b.sim, casesync.Options{Replica: replica}, zerolog.Nop())
+	cfg := simtest.Config(b.url)
+	cfg.ReplicaID = replica
+	return simtest.Engine(t, b.pool, simtest.Client(t, cfg), b.sim, cfg, zerolog.Nop())
 }
 
 func (b *syncBundle) pass(t *testing.T, e *casesync.Engine, opts casesync.PassOptions) casesync.PassResult {
