@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -143,60 +144,39 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 	return def
 }
 
-func (p *parser) intRange(name string, def, lo, hi int) int {
-	p.noteDefault(name, strconv.Itoa(def))
+// inRange reads variable name as parse reads it: def while unset, and a
+// problem saying what is wanted if the value does not parse or lies outside
+// [lo, hi]. shown is def as `arbsync run -h` shows it.
+func inRange[T cmp.Ordered](p *parser, name string, def T, shown string, lo, hi T, parse func(string) (T, error), want string) T {
+	p.noteDefault(name, shown)
 	v, ok := p.raw(name)
 	if !ok {
 		return def
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		p.fail(name, "%q is not a whole number from %d to %d", v, lo, hi)
+	x, err := parse(v)
+	if err != nil || !(x >= lo && x <= hi) { // not x < lo || x > hi: NaN is neither
+		p.fail(name, "%q is not %s", v, want)
 		return def
 	}
-	return n
+	return x
+}
+
+func (p *parser) intRange(name string, def, lo, hi int) int {
+	return inRange(p, name, def, strconv.Itoa(def), lo, hi, strconv.Atoi, fmt.Sprintf("a whole number from %d to %d", lo, hi))
 }
 
 func (p *parser) points(name string, def scoring.Points) scoring.Points {
-	p.noteDefault(name, strings.TrimSuffix(def.String(), ".00"))
-	v, ok := p.raw(name)
-	if !ok {
-		return def
-	}
-	pts, err := scoring.ParsePoints(v)
-	if err != nil || pts < 0 || pts > scoring.WholePoints(100) {
-		p.fail(name, "%q is not a number of points from 0 to 100", v)
-		return def
-	}
-	return pts
+	return inRange(p, name, def, strings.TrimSuffix(def.String(), ".00"), 0, scoring.WholePoints(100), scoring.ParsePoints,
+		"a number of points from 0 to 100")
 }
 
 func (p *parser) float(name string, def, lo, hi float64) float64 {
-	p.noteDefault(name, strconv.FormatFloat(def, 'g', -1, 64))
-	v, ok := p.raw(name)
-	if !ok {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < lo || f > hi {
-		p.fail(name, "%q is not a number from %g to %g", v, lo, hi)
-		return def
-	}
-	return f
+	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+	return inRange(p, name, def, strconv.FormatFloat(def, 'g', -1, 64), lo, hi, parse, fmt.Sprintf("a number from %g to %g", lo, hi))
 }
 
 func (p *parser) duration(name string, def, lo, hi time.Duration) time.Duration {
-	p.noteDefault(name, shortDuration(def))
-	v, ok := p.raw(name)
-	if !ok {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < lo || d > hi {
-		p.fail(name, "%q is not a duration from %v to %v (e.g. 30s, 5m)", v, lo, hi)
-		return def
-	}
-	return d
+	return inRange(p, name, def, shortDuration(def), lo, hi, time.ParseDuration, fmt.Sprintf("a duration from %v to %v (e.g. 30s, 5m)", lo, hi))
 }
 
 func (p *parser) schedule(name, def string) string {

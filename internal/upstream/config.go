@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
@@ -106,39 +107,17 @@ type Config struct {
 // WithDefaults returns c with every zero-valued field that has a default
 // set to it.
 func (c Config) WithDefaults() Config {
-	if c.Protocol == "" {
-		c.Protocol = ProtocolSigned
-	}
-	if c.Product == "" {
-		c.Product = DefaultProduct
-	}
-	if c.Concurrency == 0 {
-		c.Concurrency = DefaultConcurrency
-	}
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.PageSize == 0 {
-		c.PageSize = DefaultPageSize
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
-	if c.BackoffBase == 0 {
-		c.BackoffBase = DefaultBackoffBase
-	}
-	if c.BackoffCap == 0 {
-		c.BackoffCap = DefaultBackoffCap
-	}
-	if c.RetryBudgetRatio == 0 {
-		c.RetryBudgetRatio = DefaultRetryBudgetRatio
-	}
-	if c.RetryBudgetFloor == 0 {
-		c.RetryBudgetFloor = DefaultRetryBudgetFloor
-	}
+	c.Protocol = cmp.Or(c.Protocol, ProtocolSigned)
+	c.Product = cmp.Or(c.Product, DefaultProduct)
+	c.Concurrency = cmp.Or(c.Concurrency, DefaultConcurrency)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
+	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.MaxRetries = cmp.Or(c.MaxRetries, DefaultMaxRetries)
+	c.BackoffBase = cmp.Or(c.BackoffBase, DefaultBackoffBase)
+	c.BackoffCap = cmp.Or(c.BackoffCap, DefaultBackoffCap)
+	c.RetryBudgetRatio = cmp.Or(c.RetryBudgetRatio, DefaultRetryBudgetRatio)
+	c.RetryBudgetFloor = cmp.Or(c.RetryBudgetFloor, DefaultRetryBudgetFloor)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
