@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
 	"github.com/arbsync/arbsync/thresholds"
@@ -38,7 +39,7 @@ func runBacktest(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
 	today := job.Today()
 	end := today
 	if *to != "" {

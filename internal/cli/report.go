@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/report"
 )
@@ -47,7 +48,7 @@ func runReport(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
 	week := job.CurrentWeek()
 	if *weekFlag != "" {
 		if week, err = parseWeek(*weekFlag); err != nil {

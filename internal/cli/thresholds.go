@@ -8,9 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/rs/zerolog"
-
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/daemon"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
@@ -78,10 +76,6 @@ func isoWeek(d scoring.Date) string {
 	return fmt.Sprintf("%d-W%02d", y, w)
 }
 
-func newWeeklyJob(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool) *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: pool, Params: cfg.Thresholds, Today: todayIn(cfg.Timezone), Log: log.With().Str("component", "thresholds").Logger()}
-}
-
 func runThresholdsRecompute(ctx context.Context, c *command, args []string, io IO) error {
 	fs := c.flags()
 	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
@@ -94,7 +88,7 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
 	week := job.CurrentWeek()
 	if *weekFlag != "" {
 		if week, err = parseWeek(*weekFlag); err != nil {

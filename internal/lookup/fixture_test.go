@@ -20,7 +20,6 @@ import (
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/sim/simtest"
 	"github.com/arbsync/arbsync/internal/testdb"
-	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/sync"
 )
@@ -78,7 +77,9 @@ func serve(t *testing.T, opts lookup.Options) string {
 
 func newEngine(t *testing.T, pool *pgxpool.Pool, s *sim.Server, url string) *casesync.Engine {
 	t.Helper()
-	return simtest.Engine(t, pool, simtest.Client(t, url, upstream.Config{}), s, casesync.Options{Workers: 4}, zerolog.Nop())
+	cfg := simtest.Config(url)
+	cfg.Upstream.Concurrency = 4
+	return simtest.Engine(t, pool, simtest.Client(t, cfg), s, cfg, zerolog.Nop())
 }
 
 // findCode returns the first generated code (from base on) that ok accepts.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/alerts/alertstest"
+	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/testdb"
 )
@@ -22,9 +23,9 @@ import (
 // daemon does.
 func buildSenders(t *testing.T, env map[string]string) alerts.Senders {
 	t.Helper()
-	cfgs, err := alerts.ParseChannels(func(k string) string { return env[k] }, nil)
+	cfg, err := config.Load(config.Env{Getenv: func(k string) string { return env[k] }}, config.Need{})
 	require.NoError(t, err)
-	s, err := alerts.BuildSenders(cfgs, &http.Client{Timeout: time.Minute}, time.Now)
+	s, err := alerts.BuildSenders(cfg.Channels, &http.Client{Timeout: time.Minute}, time.Now)
 	require.NoError(t, err)
 	return s
 }

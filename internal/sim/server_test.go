@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
@@ -245,7 +246,7 @@ func (b *bundle) postTianyuan(t *testing.T, path string, headers map[string]stri
 
 func sealParams(t *testing.T, key string, params string) []byte {
 	t.Helper()
-	k, err := upstream.ParseAccessKey(upstream.Secret(key))
+	k, err := upstream.ParseAccessKey(secret.Value(key))
 	require.NoError(t, err)
 	sealed, err := upstream.TianyuanSeal(k, []byte(params))
 	require.NoError(t, err)
