@@ -25,8 +25,9 @@ type server struct {
 	dbs      *testdb.Server
 	cluster  *devpg.Cluster
 	template string
-	suffix   string   // in the name of every database of the run
-	created  []string // databases to drop at the end, in creation order
+	suffix   string      // in the name of every database of the run
+	created  []string    // databases to drop at the end, in creation order
+	open     []*database // databases whose setup pools close at the end
 	keep     bool
 	settings map[string]string // ALTER DATABASE … SET for every new database
 	log      io.Writer
@@ -98,7 +99,9 @@ func (s *server) newDatabase(ctx context.Context, label string) (*database, erro
 		return nil, err
 	}
 	s.created = append(s.created, d.Name)
-	return &database{Database: d, pm: s.pm}, nil
+	sd := &database{Database: d, pm: s.pm}
+	s.open = append(s.open, sd)
+	return sd, nil
 }
 
 // connect opens another pool on d with its own application name, so the
@@ -108,10 +111,15 @@ func (d *database) connect(ctx context.Context, app string, maxConns int32) (*pg
 	return db.Connect(ctx, d.DSN, db.PoolOptions{MaxConns: maxConns, ApplicationName: app})
 }
 
-// close drops the run's databases (unless keep) and stops the cluster.
+// close closes the setup pools of the run's databases (the fixtures that
+// scenarios share stay open until then), drops the databases (unless keep)
+// and stops the cluster.
 func (s *server) close(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	for _, d := range s.open {
+		d.Pool.Close() // a scenario may have closed it already
+	}
 	if !s.keep && s.dbs != nil {
 		names := slices.Clone(s.created)
 		slices.Reverse(names) // newest first: the template goes last
