@@ -33,8 +33,8 @@ func NewServer(admin string) (*Server, error) {
 	return &Server{admin: admin}, nil
 }
 
-// DSN is the server's URL pointed at database name.
-func (s *Server) DSN(name string) string {
+// dsn is the server's URL pointed at database name.
+func (s *Server) dsn(name string) string {
 	dsn, _ := withDatabase(s.admin, name) // NewServer checked the URL
 	return dsn
 }
@@ -80,7 +80,7 @@ func (s *Server) Create(ctx context.Context, spec Spec) (*Database, error) {
 			return fail(fmt.Errorf("set %s on database %s: %w", k, spec.Name, err))
 		}
 	}
-	dsn := s.DSN(spec.Name)
+	dsn := s.dsn(spec.Name)
 	pool, err := db.Connect(ctx, dsn, spec.Pool)
 	if err != nil {
 		return fail(fmt.Errorf("connect to database %s: %w", spec.Name, err))

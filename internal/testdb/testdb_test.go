@@ -76,7 +76,12 @@ func TestServerCreatesFromTemplateWithSettings(t *testing.T) {
 	var workMem string
 	require.NoError(t, d.Pool.QueryRow(t.Context(), "SHOW work_mem").Scan(&workMem))
 	require.Equal(t, "7MB", workMem)
-	require.Equal(t, s.DSN(d.Name), d.DSN)
+	conn, err := pgx.Connect(t.Context(), d.DSN) // as a child process would
+	require.NoError(t, err)
+	var current string
+	require.NoError(t, conn.QueryRow(t.Context(), "SELECT current_database()").Scan(&current))
+	require.NoError(t, conn.Close(t.Context()))
+	require.Equal(t, d.Name, current)
 
 	d.Pool.Close()
 	require.NoError(t, s.Drop(t.Context(), d.Name))
