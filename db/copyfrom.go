@@ -9,6 +9,54 @@ import (
 	"context"
 )
 
+// iteratorForCaseEventsInsert implements pgx.CopyFromSource.
+type iteratorForCaseEventsInsert struct {
+	rows                 []CaseEventsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCaseEventsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCaseEventsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].CreditCode,
+		r.rows[0].CaseID,
+		r.rows[0].Kind,
+		r.rows[0].OldResult,
+		r.rows[0].NewResult,
+		r.rows[0].OldExecutionStatus,
+		r.rows[0].NewExecutionStatus,
+		r.rows[0].OldClaimAmount,
+		r.rows[0].NewClaimAmount,
+		r.rows[0].OldAwardAmount,
+		r.rows[0].NewAwardAmount,
+		r.rows[0].OldUnexecutedAmount,
+		r.rows[0].NewUnexecutedAmount,
+		r.rows[0].UpstreamUpdatedAt,
+		r.rows[0].DetectedAt,
+		r.rows[0].SyncRunID,
+	}, nil
+}
+
+func (r iteratorForCaseEventsInsert) Err() error {
+	return nil
+}
+
+// Appends a write's case events, in the write's transaction.
+func (q *Queries) CaseEventsInsert(ctx context.Context, arg []CaseEventsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"arbsync", "case_events"}, []string{"credit_code", "case_id", "kind", "old_result", "new_result", "old_execution_status", "new_execution_status", "old_claim_amount", "new_claim_amount", "old_award_amount", "new_award_amount", "old_unexecuted_amount", "new_unexecuted_amount", "upstream_updated_at", "detected_at", "sync_run_id"}, &iteratorForCaseEventsInsert{rows: arg})
+}
+
 // iteratorForCasesInsert implements pgx.CopyFromSource.
 type iteratorForCasesInsert struct {
 	rows                 []CasesInsertParams

@@ -1,6 +1,12 @@
--- name: CasesHashes :many
--- The stored version of every case of the given companies, to diff a fetch against.
-SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed
+-- name: CasesStored :many
+-- The stored version of every case of the given companies, to diff a fetch
+-- against: its content hash and removed flag, and the values a case event
+-- reports the old side of (amounts in fen).
+SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed,
+       result, execution_status,
+       (claim_amount * 100)::bigint AS claim_fen,
+       (award_amount * 100)::bigint AS award_fen,
+       (unexecuted_amount * 100)::bigint AS unexecuted_fen
 FROM arbsync.cases
 WHERE credit_code = ANY(@credit_codes::text[]);
 

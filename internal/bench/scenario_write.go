@@ -54,7 +54,7 @@ func (r *runner) writeData(ctx context.Context) (*writeFixture, error) {
 // reset empties the case and score tables and forgets every sync, as
 // before a first sync.
 func (f *writeFixture) reset(ctx context.Context) error {
-	if _, err := f.db.Pool.Exec(ctx, `TRUNCATE arbsync.cases, arbsync.scores, arbsync.current_scores,
+	if _, err := f.db.Pool.Exec(ctx, `TRUNCATE arbsync.cases, arbsync.case_events, arbsync.scores, arbsync.current_scores,
 		arbsync.alert_delivery_attempts, arbsync.alert_deliveries, arbsync.alerts`); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (f *writeFixture) reset(ctx context.Context) error {
 		lease_until = NULL, last_attempt_at = NULL, next_sync_at = now()`); err != nil {
 		return err
 	}
-	return vacuumAnalyze(ctx, f.db.Pool, "arbsync.watchlist", "arbsync.sync_state", "arbsync.cases")
+	return vacuumAnalyze(ctx, f.db.Pool, "arbsync.watchlist", "arbsync.sync_state", "arbsync.cases", "arbsync.case_events")
 }
 
 // lease gives every company to the benchmark's replica, as the engine's
@@ -101,8 +101,8 @@ func (r *runner) storeFirst(ctx context.Context, f *writeFixture) (phase, error)
 	}
 	p, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
 		c, err := r.storeAll(ctx, pool, f.fetched, true)
-		if err == nil && int64(c.Inserted) != f.cases {
-			err = fmt.Errorf("store: %d cases inserted, want %d", c.Inserted, f.cases)
+		if err == nil && (int64(c.Inserted) != f.cases || int64(c.Events) != f.cases) {
+			err = fmt.Errorf("store: %d cases inserted and %d case events written, want %d of each (a baseline record per case)", c.Inserted, c.Events, f.cases)
 		}
 		return err
 	})
@@ -172,9 +172,9 @@ func runWrite(ctx context.Context, r *runner) ([]Figure, error) {
 	copyName := "one COPY of the same rows into an unindexed table with the same columns (best of two)"
 	copyNote := fmt.Sprintf("COPY limit %.0f rows/s before the engine's runs, %.0f after", copyBefore, copyAfter)
 	return []Figure{
-		newFigure("write path alone: cases and sync state, no scoring", bareRate, "cases/s",
+		newFigure("write path alone: cases, case events and sync state, no scoring", bareRate, "cases/s",
 			copyRate, "cases/s", copyName, AtLeast(0.5),
-			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), mib(bare.WAL), bare.CPU, copyNote)),
+			fmt.Sprintf("%.1f s, %.0f companies/s, %d case event rows (a baseline record per case), %s WAL; %s; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), bare.EventRows, mib(bare.WAL), bare.CPU, copyNote)),
 		newFigure("daemon configuration: + scoring, score history and alerts in the same transaction", fullRate, "cases/s",
 			copyRate, "cases/s", copyName, nil,
 			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s", full.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), full.Elapsed), mib(full.WAL), full.CPU)),
