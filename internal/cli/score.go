@@ -39,7 +39,11 @@ func scoreCommand() *command {
 func runScore(ctx context.Context, c *command, args []string, io IO) error {
 	fs := c.flags()
 	jsonIn := fs.Bool("json", false, "read one company's cases as JSON on stdin and print the full breakdown (no database)")
-	ruleFlag := fs.String("rule", "", "with -json: score under this rule `N` (1 or 2; default ARBSYNC_SCORE_RULE, else 2)")
+	var rule scoring.Rule // 0: the configured one
+	fs.Func("rule", "with -json: score under this rule `N` (1 or 2; default ARBSYNC_SCORE_RULE, else 2)", func(v string) (err error) {
+		rule, err = scoring.ParseRule(v)
+		return err
+	})
 	all := fs.Bool("all", false, "rescore every enabled, synced company")
 	var codes stringList
 	fs.Var(&codes, "code", "rescore only the company with this `CREDIT_CODE` (repeatable)")
@@ -50,9 +54,12 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		if *all || len(codes) > 0 {
 			return usagef("-json takes no other arguments but -rule")
 		}
-		rule, err := jsonRule(*ruleFlag, io)
-		if err != nil {
-			return err
+		if rule == 0 {
+			cfg, err := config.Load(io.Env, config.Need{})
+			if err != nil {
+				return err
+			}
+			rule = cfg.ScoreRule
 		}
 		in, err := scorejson.ReadInput(io.Stdin)
 		if err != nil {
@@ -60,7 +67,7 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		}
 		return scorejson.WriteBreakdown(io.Stdout, rule, in)
 	}
-	if *ruleFlag != "" {
+	if rule != 0 {
 		return usagef("-rule applies to -json only: the database is scored with ARBSYNC_SCORE_RULE")
 	}
 	for i, code := range codes {
@@ -83,23 +90,6 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		scoringdb.RescoreOptions{All: *all, Codes: codes})
 	fmt.Fprintf(io.Stdout, "rescore: %d companies scored, %d scores changed, %d alerts raised\n", st.Scored, st.Changed, st.Alerts)
 	return err
-}
-
-// jsonRule is the rule `score -json` scores under: -rule's, else the
-// configured one. A bad -rule is misuse.
-func jsonRule(flag string, io IO) (scoring.Rule, error) {
-	if flag != "" {
-		r, err := scoring.ParseRule(flag)
-		if err != nil {
-			return 0, usagef("-rule: %v", err)
-		}
-		return r, nil
-	}
-	cfg, err := config.Load(io.Env, config.Need{})
-	if err != nil {
-		return 0, err
-	}
-	return cfg.ScoreRule, nil
 }
 
 // rescorer is what a rescore needs: the assessor, the weekly job (for the

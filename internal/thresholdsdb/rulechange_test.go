@@ -41,9 +41,11 @@ func TestWeekAfterARuleChange(t *testing.T) {
 	seed(t, pool, 800)
 	markSynced(t, pool)
 	rule1 := newJob(pool)
-	last, err := rule1.Run(ctx, week.AddDays(-7))
-	require.NoError(t, err)
-	require.True(t, last.Applied)
+	for _, w := range []scoring.Date{week.AddDays(-7), week} { // the rule changes mid-week
+		res, err := rule1.Run(ctx, w)
+		require.NoError(t, err)
+		require.True(t, res.Applied)
+	}
 	alertsBefore := count(t, pool, `SELECT count(*) FROM arbsync.alerts`)
 
 	rule2 := newJob(pool)
@@ -51,7 +53,8 @@ func TestWeekAfterARuleChange(t *testing.T) {
 	waiting, err := rule2.Run(ctx, week)
 	require.NoError(t, err)
 	require.True(t, waiting.Waiting, "companies still hold rule 1's scores")
-	require.Zero(t, count(t, pool, `SELECT count(*) FROM arbsync.industry_thresholds WHERE week = $1`, week.Time()), "nothing written")
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM arbsync.industry_thresholds WHERE week = $1 AND rule_version <> 1`, week.Time()),
+		"nothing written: the week is still rule 1's")
 
 	// The rescore: every score is now rule 2's, higher on the whole (rule 2
 	// deducts less) but for 50 companies that rule 2 scores 30, the levels
@@ -64,7 +67,7 @@ func TestWeekAfterARuleChange(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, res.Waiting)
 	require.True(t, res.Applied)
-	require.True(t, res.RuleChange, "the thresholds in force were rule 1's")
+	require.True(t, res.RuleChange, "the thresholds in force were rule 1's (this very week's, which rule 2's replace)")
 	require.Equal(t, 800, res.Scored)
 	worse := 0
 	for _, c := range res.Changes {

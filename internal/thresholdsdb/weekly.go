@@ -182,6 +182,12 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 		if res, err = j.compute(ctx, q, week); err != nil {
 			return err
 		}
+		// The rule of the thresholds in force, before this week's rows
+		// replace the week's (which may be those in force).
+		inForce, err := q.AppliedThresholdsRule(ctx)
+		if err != nil {
+			return fmt.Errorf("read the rule of the thresholds in force: %w", err)
+		}
 		if err := q.ThresholdsDeleteWeek(ctx, week.Time()); err != nil {
 			return fmt.Errorf("replace week %s: %w", week, err)
 		}
@@ -198,10 +204,6 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 			return nil // an older week: stored, not applied
 		}
 		res.Applied = true
-		inForce, err := q.AppliedThresholdsRule(ctx) // before this week replaces them
-		if err != nil {
-			return fmt.Errorf("read the rule of the thresholds in force: %w", err)
-		}
 		res.RuleChange = inForce != 0 && inForce != int32(j.Rule)
 		if err := j.apply(ctx, q, week, res.Rows); err != nil {
 			return err
