@@ -13,7 +13,7 @@ import (
 const (
 	// distressHazard is the yearly hazard of entering distress of a
 	// 25-employee company in an industry with multiplier 1; it scales with
-	// (employees/25)^distressSizePower and stays in [hazardMin, hazardMax].
+	// (employees/25)^distressSizePow and stays in [hazardMin, hazardMax].
 	distressHazard   = 0.03
 	distressSizePow  = -0.2
 	hazardMin        = 0.005
