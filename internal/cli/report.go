@@ -38,7 +38,7 @@ func reportCommand() *command {
 
 func runReport(ctx context.Context, c *command, args []string, io IO) error {
 	fs := c.flags()
-	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
+	weekFlag := newWeekFlag(fs)
 	out := fs.String("out", "", "directory for the .md, .html and .csv files (default: ARBSYNC_REPORT_DIR)")
 	if err := c.parse(fs, args, io); err != nil {
 		return err
@@ -49,11 +49,9 @@ func runReport(ctx context.Context, c *command, args []string, io IO) error {
 	}
 	defer pool.Close()
 	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
-	week := job.CurrentWeek()
-	if *weekFlag != "" {
-		if week, err = parseWeek(*weekFlag); err != nil {
-			return usageError{err.Error()}
-		}
+	week, err := weekFlag.of(job)
+	if err != nil {
+		return err
 	}
 	dir := *out
 	if dir == "" {
