@@ -153,3 +153,27 @@ func levelCount(levels map[string]string, level string) string {
 	}
 	return "0"
 }
+
+// A change of rule while the fixed thresholds are in force (no week
+// computed yet): the daily rescore by hand rescores everyone once, without
+// alerts, and computes no thresholds, since the fixed ones belong to no
+// rule.
+func TestRuleSwitchUnderFixedThresholds(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{companies: 30})
+	sync := e.start(t, []string{"ARBSYNC_SCORE_RULE=1"}, "sync", "-all")
+	require.Equal(t, 0, sync.wait(t, 2*time.Minute), "log:\n%s", tail(sync.log()))
+	n := e.count(t, `SELECT count(*) FROM arbsync.current_scores WHERE rule_version = 1`)
+	require.Equal(t, len(e.codes), n)
+	alerts := e.count(t, `SELECT count(*) FROM arbsync.alerts`)
+
+	p := e.start(t, []string{"ARBSYNC_SCORE_RULE=2", "ARBSYNC_LOG_LEVEL=info"}, "score")
+	require.Equal(t, 0, p.wait(t, 2*time.Minute), "log:\n%s", tail(p.log()))
+	require.Contains(t, p.log(), fmt.Sprintf("rescore: %d companies scored, %d scores changed, 0 alerts raised", n, n))
+	m := ruleChangedLine.FindStringSubmatch(p.log())
+	require.NotNil(t, m, "log:\n%s", tail(p.log()))
+	require.Equal(t, []string{"1", "2", strconv.Itoa(n)}, m[1:4])
+	require.Equal(t, n, e.count(t, `SELECT count(*) FROM arbsync.current_scores WHERE rule_version = 2`))
+	require.Zero(t, e.count(t, `SELECT count(*) FROM arbsync.industry_thresholds`), "no week computed: the fixed thresholds stay")
+	require.Equal(t, alerts, e.count(t, `SELECT count(*) FROM arbsync.alerts`))
+}

@@ -106,11 +106,11 @@ type rescorer struct {
 // the configured rule. A company whose score another rule made is due, so a
 // change of rule rescores everyone once, and that rescore raises no alert
 // for the change (scoringdb.Assessor.Apply). When it leaves no score of
-// another rule, and the change is not finished (it rescored such companies,
-// or the thresholds in force are another rule's), this week's thresholds
-// are computed again from the new scores, as the weekly job does and under
-// its lease: their relevel raises no alert either (thresholdsdb), and one
-// line says what happened.
+// another rule, and the thresholds in force were computed from another
+// rule's scores, this week's thresholds are computed again from the new
+// scores, as the weekly job does and under its lease: their relevel raises
+// no alert either (thresholdsdb). The fixed thresholds belong to no rule
+// and stay. One line says what the change did.
 func rescore(ctx context.Context, r rescorer, opts scoringdb.RescoreOptions) (scoringdb.Stats, error) {
 	q := db.New(r.pool)
 	before, err := r.assessor.PendingRuleChange(ctx, q)
@@ -129,15 +129,17 @@ func rescore(ctx context.Context, r rescorer, opts scoringdb.RescoreOptions) (sc
 	if err != nil || after.Rescoring() {
 		return st, err // a partial rescore (-code, or a sync racing it): the rest comes later
 	}
-	err = daemon.RunExclusive(ctx, r.pool, r.cfg.ReplicaID, r.log, daemon.Job{
-		Name: ThresholdsJobName, Exclusive: true, Run: weeklyJob(r.weekly, r.cfg),
-	})
-	if errors.Is(err, daemon.ErrLeaseHeld) {
-		r.log.Info().Msg("the weekly thresholds job is running on another replica: it computes this week from the new scores")
-		err = nil
-	}
-	if err != nil {
-		return st, err
+	if after.Thresholds != 0 {
+		err = daemon.RunExclusive(ctx, r.pool, r.cfg.ReplicaID, r.log, daemon.Job{
+			Name: ThresholdsJobName, Exclusive: true, Run: weeklyJob(r.weekly, r.cfg),
+		})
+		if errors.Is(err, daemon.ErrLeaseHeld) {
+			r.log.Info().Msg("the weekly thresholds job is running on another replica: it computes this week from the new scores")
+			err = nil
+		}
+		if err != nil {
+			return st, err
+		}
 	}
 	lv, err := r.assessor.CountLevels(ctx, q)
 	if err != nil {
