@@ -142,6 +142,57 @@ func (q *Queries) CasesMarkRemoved(ctx context.Context, arg CasesMarkRemovedPara
 	return result.RowsAffected(), nil
 }
 
+const casesToExplain = `-- name: CasesToExplain :many
+SELECT credit_code, case_no, title, filing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role
+FROM arbsync.cases
+WHERE credit_code = ANY($1::text[]) AND removed_at IS NULL
+ORDER BY credit_code, filing_date DESC, case_id
+`
+
+type CasesToExplainRow struct {
+	CreditCode      string
+	CaseNo          string
+	Title           string
+	FilingDate      time.Time
+	ClaimFen        int64
+	Result          string
+	ExecutionStatus string
+	Role            string
+}
+
+// The current cases of the given companies with their case numbers, in a
+// fixed order: what an alert or a lookup needs to name the cases that drove
+// a score.
+func (q *Queries) CasesToExplain(ctx context.Context, creditCodes []string) ([]CasesToExplainRow, error) {
+	rows, err := q.db.Query(ctx, casesToExplain, creditCodes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CasesToExplainRow{}
+	for rows.Next() {
+		var i CasesToExplainRow
+		if err := rows.Scan(
+			&i.CreditCode,
+			&i.CaseNo,
+			&i.Title,
+			&i.FilingDate,
+			&i.ClaimFen,
+			&i.Result,
+			&i.ExecutionStatus,
+			&i.Role,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const casesUpdate = `-- name: CasesUpdate :execrows
 UPDATE arbsync.cases c
 SET case_no = u.case_no,

@@ -152,7 +152,7 @@ type ArbsyncCase struct {
 	RemovedAt *time.Time
 }
 
-// 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新
+// 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新；规则 2 下各项计数只含企业为被申请人（或未标注身份）的案件
 type ArbsyncCurrentScore struct {
 	// 统一社会信用代码
 	CreditCode string
@@ -160,7 +160,7 @@ type ArbsyncCurrentScore struct {
 	ScoreID int64
 	// 评分基准日
 	AsOf time.Time
-	// 评分规则版本
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
 	RuleVersion int32
 	// 风险评分（0–100）
 	Score pgtype.Numeric
@@ -180,13 +180,13 @@ type ArbsyncCurrentScore struct {
 	LoseRate pgtype.Numeric
 	// 未执行或部分执行案件数
 	UnexecutedCases int32
-	// 次数扣分
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	// 最新案件标题
 	LatestCaseTitle string
@@ -194,6 +194,16 @@ type ArbsyncCurrentScore struct {
 	NextChangeOn *time.Time
 	// 计算时间
 	ComputedAt time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 行业分类（GB/T 4754-2017）：门类 A–T 与大类 01–97，大类指向所属门类
@@ -254,6 +264,8 @@ type ArbsyncIndustryThreshold struct {
 	MethodVersion int32
 	// 计算时间
 	ComputedAt time.Time
+	// 计算本阈值所用评分的规则版本（只用该规则的当前评分；换规则后上周阈值不作为本周的参照）
+	RuleVersion int32
 }
 
 // 定时任务记录：每个任务一行，记录最近运行与结果；租约保证同一时刻只有一个副本运行该任务
@@ -276,7 +288,7 @@ type ArbsyncJobRun struct {
 	LeaseUntil *time.Time
 }
 
-// 评分历史：每家企业每次评分或其组成变化一行（含每项扣分、规则版本与评分日期）
+// 评分历史：每家企业每次评分或其组成变化一行（含规则版本、每项指标得分与扣分、评分日期）；规则 2 下各项计数只含企业为被申请人（或未标注身份）的案件
 type ArbsyncScore struct {
 	// 评分记录编号
 	ID int64
@@ -284,7 +296,7 @@ type ArbsyncScore struct {
 	CreditCode string
 	// 评分基准日（Asia/Shanghai）
 	AsOf time.Time
-	// 评分规则版本
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
 	RuleVersion int32
 	// 风险评分（0–100，越低风险越高）
 	Score pgtype.Numeric
@@ -304,13 +316,13 @@ type ArbsyncScore struct {
 	LoseRate pgtype.Numeric
 	// 未执行或部分执行的案件数（不限年份）
 	UnexecutedCases int32
-	// 次数扣分（每件 20 分）
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分（每万元 5 分，上限 150）
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分（每 10% 扣 15 分）
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分（每件 25 分）
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	// 评分时适用的预警阈值
 	WarningThreshold pgtype.Numeric
@@ -320,6 +332,16 @@ type ArbsyncScore struct {
 	LatestCaseTitle string
 	// 计算时间
 	ComputedAt time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 当前评分分布的增量：当前评分表每条语句按分段写入的净变化（触发器追加），各分段求和即为当前评分的分布；守护进程每分钟合并为每段一行
@@ -517,26 +539,30 @@ type BiCase struct {
 }
 
 type BiCompanyRisk struct {
-	CreditCode          string
-	CompanyName         string
-	Enabled             bool
-	IndustryCode        string
-	IndustryName        string
-	IndustryLevel       string
-	SectionCode         string
-	SectionName         string
-	Score               pgtype.Numeric
-	Level               *string
-	WarningThreshold    pgtype.Numeric
-	UrgentThreshold     pgtype.Numeric
-	ThresholdSource     *string
-	RecentCases         pgtype.Int4
-	RecentClaimAmount   pgtype.Numeric
-	LoseRate            pgtype.Numeric
-	UnexecutedCases     pgtype.Int4
-	CountDeduction      pgtype.Numeric
-	AmountDeduction     pgtype.Numeric
-	LoseRateDeduction   pgtype.Numeric
+	CreditCode        string
+	CompanyName       string
+	Enabled           bool
+	IndustryCode      string
+	IndustryName      string
+	IndustryLevel     string
+	SectionCode       string
+	SectionName       string
+	Score             pgtype.Numeric
+	Level             *string
+	WarningThreshold  pgtype.Numeric
+	UrgentThreshold   pgtype.Numeric
+	ThresholdSource   *string
+	RecentCases       pgtype.Int4
+	RecentClaimAmount pgtype.Numeric
+	LoseRate          pgtype.Numeric
+	UnexecutedCases   pgtype.Int4
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
+	CountDeduction pgtype.Numeric
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
+	AmountDeduction pgtype.Numeric
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
+	LoseRateDeduction pgtype.Numeric
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	LatestCaseTitle     *string
 	ScoreAsOf           *time.Time
@@ -545,106 +571,87 @@ type BiCompanyRisk struct {
 	LastSyncAt          *time.Time
 	DataAge             int32
 	IsStale             pgtype.Bool
+	// 评分规则版本（1 或 2）
+	RuleVersion pgtype.Int4
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases pgtype.Int4
 }
 
-// 行业动态阈值：每周每个行业每个严重度一行
 type BiIndustryThreshold struct {
-	// ISO 周一日期
-	Week time.Time
-	// 行业代码
-	IndustryCode string
-	// 行业名称
-	IndustryName string
-	// 行业层级
-	IndustryLevel string
-	// 门类代码
-	SectionCode string
-	// 严重度
-	Severity string
-	// 企业数
-	N int32
-	// 分位点（告警预算）
-	Q pgtype.Numeric
-	// 原始阈值
-	Raw pgtype.Numeric
-	// 收缩后阈值
-	Shrunk pgtype.Numeric
-	// 最终阈值
-	Final pgtype.Numeric
-	// 上周阈值
-	Previous pgtype.Numeric
-	// 较上周变化
-	Change int32
-	// 生效的约束
-	BoundApplied string
-	// 第 10 百分位
-	P10 pgtype.Numeric
-	// 第 25 百分位
-	P25 pgtype.Numeric
-	// 中位数
-	P50 pgtype.Numeric
-	// 第 75 百分位
-	P75 pgtype.Numeric
-	// 第 90 百分位
-	P90 pgtype.Numeric
-	// 平均分
-	Mean pgtype.Numeric
-	// 固定阈值标记数
-	FlaggedFixed int32
-	// 动态阈值标记数
+	Week           time.Time
+	IndustryCode   string
+	IndustryName   string
+	IndustryLevel  string
+	SectionCode    string
+	Severity       string
+	N              int32
+	Q              pgtype.Numeric
+	Raw            pgtype.Numeric
+	Shrunk         pgtype.Numeric
+	Final          pgtype.Numeric
+	Previous       pgtype.Numeric
+	Change         int32
+	BoundApplied   string
+	P10            pgtype.Numeric
+	P25            pgtype.Numeric
+	P50            pgtype.Numeric
+	P75            pgtype.Numeric
+	P90            pgtype.Numeric
+	Mean           pgtype.Numeric
+	FlaggedFixed   int32
 	FlaggedDynamic int32
-	// 方法版本
-	MethodVersion int32
-	// 计算时间
-	ComputedAt time.Time
+	MethodVersion  int32
+	ComputedAt     time.Time
+	// 计算本阈值所用评分的规则版本
+	RuleVersion int32
 }
 
-// 评分历史：每次评分变化一行
 type BiScoreHistory struct {
-	// 评分记录编号
-	ScoreID int64
-	// 统一社会信用代码
-	CreditCode string
-	// 企业名称
+	ScoreID     int64
+	CreditCode  string
 	CompanyName *string
-	// 评分基准日
-	AsOf time.Time
-	// 评分规则版本
-	RuleVersion int32
-	// 风险评分
-	Score pgtype.Numeric
-	// 风险等级
-	Level string
-	// 近一年案件数
-	RecentCases int32
-	// 近一年请求金额合计（元）
+	AsOf        time.Time
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
+	RuleVersion       int32
+	Score             pgtype.Numeric
+	Level             string
+	RecentCases       int32
 	RecentClaimAmount pgtype.Numeric
-	// 近一年有结果案件数
-	DecidedCases int32
-	// 近一年败诉案件数
-	LoseCases int32
-	// 近一年部分败诉案件数
-	PartialCases int32
-	// 败诉率
-	LoseRate pgtype.Numeric
-	// 未执行或部分执行案件数
-	UnexecutedCases int32
-	// 次数扣分
+	DecidedCases      int32
+	LoseCases         int32
+	PartialCases      int32
+	LoseRate          pgtype.Numeric
+	UnexecutedCases   int32
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
-	// 当时的预警阈值
-	WarningThreshold pgtype.Numeric
-	// 当时的紧急阈值
-	UrgentThreshold pgtype.Numeric
-	// 最新案件标题
-	LatestCaseTitle string
-	// 计算时间
-	ComputedAt time.Time
+	WarningThreshold    pgtype.Numeric
+	UrgentThreshold     pgtype.Numeric
+	LatestCaseTitle     string
+	ComputedAt          time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 同步健康：每家监控企业的同步状态、下次同步时间与最近错误

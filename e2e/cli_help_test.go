@@ -156,6 +156,7 @@ func TestRunHelpListsTheEnvironment(t *testing.T) {
 	require.Regexp(t, `(?m)^    DATABASE_URL \(_FILE\) +required`, r.stdout)
 	require.Regexp(t, `(?m)^    ARBSYNC_SYNC_SCHEDULE +\*/5 \* \* \* \*$`, r.stdout, "with its default")
 	require.Regexp(t, `(?m)^  vendor \(upstream\)$`, r.stdout, "grouped")
+	require.Regexp(t, `(?m)^  scoring\n    ARBSYNC_SCORE_RULE +2$`, r.stdout, "the scoring rule, with its default")
 }
 
 // `arbsync version`, -version and --version print the build's version and

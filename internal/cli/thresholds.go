@@ -127,6 +127,11 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 	if err != nil {
 		return err
 	}
+	if res.Waiting {
+		fmt.Fprintf(io.Stdout, "%s not computed: companies still hold another scoring rule's score; "+
+			"the rescore (`arbsync score`) computes the week when it has rescored them\n", isoWeek(week))
+		return nil
+	}
 	printThresholds(io.Stdout, res)
 	if *dry {
 		fmt.Fprintf(io.Stdout, "dry run: nothing written for %s\n", isoWeek(week))
@@ -144,7 +149,7 @@ const ThresholdsJobName = "thresholds"
 // its report: what the weekly job does.
 func weeklyRun(ctx context.Context, job *thresholdsdb.Job, cfg config.Config, week scoring.Date) (thresholdsdb.Result, error) {
 	res, err := job.Run(ctx, week)
-	if err != nil {
+	if err != nil || res.Waiting {
 		return res, err
 	}
 	w, err := job.Report(ctx, res, time.Now().In(cfg.Timezone))

@@ -58,7 +58,7 @@ func seed(t *testing.T, pool *pgxpool.Pool, n int) {
 }
 
 func newJob(pool *pgxpool.Pool) *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: pool, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }, Log: zerolog.Nop()}
+	return &thresholdsdb.Job{Pool: pool, Rule: scoring.Rule1, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }, Log: zerolog.Nop()}
 }
 
 // The thresholds package's percentile equals PostgreSQL's percentile_cont
