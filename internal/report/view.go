@@ -36,7 +36,7 @@ type view struct {
 	Alerts      []alertView
 	AlertTotals *alertView // sum of the section entries, nil when none
 
-	Backtest *thresholds.BacktestResult
+	Backtest *backtestView // nil when no backtest is stored
 }
 
 type paramsView struct {
@@ -120,7 +120,7 @@ func prepare(r Weekly) (*view, error) {
 			WarningLo: (p.FixedWarning - p.Bound).String(), WarningHi: (p.FixedWarning + p.Bound).String(),
 			UrgentLo: (p.FixedUrgent - p.Bound).String(), UrgentHi: (p.FixedUrgent + p.Bound).String(),
 		},
-		Backtest: r.Backtest,
+		Backtest: newBacktestView(r.Backtest, p),
 	}
 	names := r.IndustryNames
 	label := func(code string) string { return industryLabel(code, names) }

@@ -225,7 +225,7 @@ func TestReportFiles(t *testing.T) {
 	dir := t.TempDir()
 	paths, err := job.Publish(ctx, w, dir)
 	require.NoError(t, err)
-	require.Len(t, paths, 3)
+	require.Len(t, paths, 4)
 	html, err := os.ReadFile(filepath.Join(dir, "arbsync-thresholds-2026-W48.html"))
 	require.NoError(t, err)
 	for _, forbidden := range []string{"http://", "https://", "src=", "url(", "@import"} {
@@ -239,6 +239,7 @@ func TestReportFiles(t *testing.T) {
 	var final string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT final::text FROM arbsync.industry_thresholds WHERE week = $1 AND industry_code = 'E' AND severity = 'warning'`, week.Time()).Scan(&final))
 	require.Contains(t, string(md), final)
+	require.Contains(t, string(md), "No backtest stored yet: run `arbsync thresholds backtest` to make one")
 	csv, err := os.ReadFile(filepath.Join(dir, "arbsync-thresholds-2026-W48.csv"))
 	require.NoError(t, err)
 	require.Equal(t, len(res.Rows)+1, strings.Count(strings.TrimSpace(string(csv)), "\n")+1)
