@@ -66,7 +66,8 @@ type Weekly struct {
 	// Cleared are companies whose level went from warning or urgent to ok.
 	Cleared []LevelChange
 	// Riskiest are the companies with the lowest scores (the caller picks
-	// how many, e.g. 20). Shown by ascending score, then credit code.
+	// how many, e.g. 20). Shown by ascending score, then more recent cases
+	// first, then larger recent claims first, then credit code.
 	Riskiest []Company
 
 	// AlertVolume counts, per industry, the companies flagged under the

@@ -29,7 +29,7 @@ func TestCSV(t *testing.T) {
 	records := readCSV(t, f.weekly)
 	require.Equal(t, report.CSVHeader(), records[0])
 	require.Equal(t, []string{
-		"week", "industry_code", "industry_name", "level", "severity", "n", "q", "raw", "shrunk", "final",
+		"week", "industry_code", "industry_name", "level", "severity", "n", "q_percent", "raw", "shrunk", "final",
 		"previous", "change", "bound_applied", "p10", "p25", "p50", "p75", "p90", "mean",
 		"flagged_fixed", "flagged_dynamic", "method_version",
 	}, records[0])
@@ -45,7 +45,7 @@ func TestCSV(t *testing.T) {
 	require.Equal(t, []string{"13", "warning"}, []string{records[3][col["industry_code"]], records[3][col["severity"]]})
 
 	for _, rec := range records[1:] {
-		require.Regexp(t, `^0\.\d{6}$`, rec[col["q"]])
+		require.Regexp(t, `^\d{1,3}\.\d{4}$`, rec[col["q_percent"]], "q as a percentage")
 		for _, name := range []string{"raw", "shrunk", "final", "previous", "change", "p10", "p25", "p50", "p75", "p90", "mean"} {
 			require.Regexp(t, `^-?\d{1,3}\.\d{2}$`, rec[col[name]], name)
 		}
@@ -59,7 +59,7 @@ func TestCSV(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{
-		"2026-11-23", "39", "计算机、通信和其他电子设备制造业", "division", "warning", itoa(w39.N), ftoa6(w39.Q),
+		"2026-11-23", "39", "计算机、通信和其他电子设备制造业", "division", "warning", itoa(w39.N), percent4(w39.Q),
 		w39.Raw.String(), w39.Shrunk.String(), w39.Final.String(), w39.Previous.String(), (w39.Final - *w39.Previous).String(),
 		"none", w39.P10.String(), w39.P25.String(), w39.P50.String(), w39.P75.String(), w39.P90.String(), w39.Mean.String(),
 		itoa(w39.FlaggedFixed), itoa(w39.FlaggedDynamic), "1",

@@ -14,8 +14,8 @@
 //
 //  1. Title "行业动态阈值周报 2026-W48 — Weekly threshold report", the week's
 //     Monday, the generation time and the method version.
-//  2. Summary: the alert budgets q_w and q_u (share of all scored companies
-//     below the fixed warning and urgent thresholds), the number of
+//  2. Summary: the alert budgets q_w and q_u as percentages (share of all
+//     scored companies below the fixed warning and urgent thresholds), the number of
 //     industries (sections and divisions with a threshold row), companies
 //     scored (sum of the section rows' n), alert volume under the fixed vs
 //     the dynamic thresholds (and last week's), how many thresholds went up,
@@ -36,7 +36,8 @@
 //     that had a row last week but none now are listed below the table.
 //  5. Newly flagged and cleared companies: score, last week's score, level
 //     change and the thresholds that apply now, by ascending score.
-//  6. Riskiest companies: score, level, recent cases and claims (yuan).
+//  6. Riskiest companies: score, level, recent cases and claims (yuan), by
+//     ascending score, then more recent cases, then larger claims.
 //  7. Alert volume by industry: flagged under fixed vs dynamic thresholds,
 //     their difference, last week's and the week-on-week difference, with
 //     a total over the sections; HTML adds a bar chart pairing the two per section.

@@ -66,4 +66,4 @@ func requireOnly(t *testing.T, dir string, n int) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func ftoa6(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
+func percent4(f float64) string { return strconv.FormatFloat(100*f, 'f', 4, 64) }

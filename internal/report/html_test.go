@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,6 +94,11 @@ func TestHTML(t *testing.T) {
 	has(t, page, "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; | *坏*\n公司</td>")
 
 	has(t, page, "<tr class=\"total\"><td>合计 total</td>")
+
+	// Budgets are percentages.
+	w := row(t, f.weekly.Rows, "C", thresholds.SeverityWarning)
+	has(t, page, `<div class="v">`+strconv.FormatFloat(100*w.Q, 'f', 2, 64)+`%</div>`)
+	has(t, page, `title="q=`+strconv.FormatFloat(100*w.Q, 'f', 2, 64)+`% raw=`)
 
 	// The backtest: per outcome each rule's AUC, and a table per severity
 	// of every rule and method with its interval under each value.

@@ -42,8 +42,8 @@ func writeMarkdown(b *bytes.Buffer, v *view) {
 		p("| 预警预算 Warning budget q_w | %s |\n", none)
 		p("| 紧急预算 Urgent budget q_u | %s |\n", none)
 	} else {
-		p("| 预警预算 Warning budget q_w | %s（%s，低于固定预警阈值 below fixed warning %s） |\n", v.QW, v.QWPct, v.Params.FixedWarning)
-		p("| 紧急预算 Urgent budget q_u | %s（%s，低于固定紧急阈值 below fixed urgent %s） |\n", v.QU, v.QUPct, v.Params.FixedUrgent)
+		p("| 预警预算 Warning budget q_w | %s（低于固定预警阈值 below fixed warning %s） |\n", v.QW, v.Params.FixedWarning)
+		p("| 紧急预算 Urgent budget q_u | %s（低于固定紧急阈值 below fixed urgent %s） |\n", v.QU, v.Params.FixedUrgent)
 	}
 	p("| 行业 Industries | %d（门类 sections %d，大类 divisions %d） |\n", v.Sections+v.Divisions, v.Sections, v.Divisions)
 	p("| 已评分企业 Companies scored | %s |\n", group(strconv.Itoa(v.Companies)))

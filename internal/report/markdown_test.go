@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/internal/report"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
@@ -36,7 +37,9 @@ func TestMarkdown(t *testing.T) {
 	// Summary: budgets as the rows state them, counts and alert volume.
 	w39 := row(t, f.weekly.Rows, "39", thresholds.SeverityWarning)
 	u39 := row(t, f.weekly.Rows, "39", thresholds.SeverityUrgent)
-	require.Contains(t, md, fmt.Sprintf("| 预警预算 Warning budget q_w | %.6f（%.2f%%，", w39.Q, w39.Q*100))
+	require.Contains(t, md, fmt.Sprintf("| 预警预算 Warning budget q_w | %.2f%%（低于固定预警阈值 below fixed warning 60.00） |", w39.Q*100))
+	require.Contains(t, md, fmt.Sprintf("| 紧急预算 Urgent budget q_u | %.2f%%（", u39.Q*100))
+	require.NotContains(t, md, fmt.Sprintf("%.6f", w39.Q), "budgets are percentages, not fractions")
 	require.Contains(t, md, "| 行业 Industries | 14（门类 sections 5，大类 divisions 9） |")
 	require.Contains(t, md, "| 已评分企业 Companies scored | 3,000 |")
 	fixed, dynamic, last := 0, 0, 0
@@ -61,7 +64,7 @@ func TestMarkdown(t *testing.T) {
 	// Company names are escaped: the evil name cannot open a tag or a cell.
 	require.NotContains(t, md, "<script>")
 	require.Contains(t, md, `| \<script\>alert("x")\</script\> \& \| \*坏\* 公司 | 913100000000000007 |`)
-	require.Contains(t, md, "| 1 | \\<script\\>")                    // the riskiest, first
+	require.Contains(t, md, "| 3 | \\<script\\>")                    // at 0.00 with 5 recent cases, the smallest claims of three
 	require.Contains(t, md, "| 0.00 | 100.00 | 正常 ok → 紧急 urgent |") // newly flagged, with last week's score
 	require.Contains(t, md, "1,234,567.89")
 
@@ -150,6 +153,25 @@ func TestMarkdownFirstWeek(t *testing.T) {
 	w := row(t, r.Rows, "C", thresholds.SeverityWarning)
 	require.Contains(t, md, "| C 制造业 | 门类 section | "+fmt.Sprint(w.N)+" | — → **"+w.Final.String()+"**（新 new） |")
 	require.Contains(t, md, "新 new 14")
+}
+
+// The riskiest companies: lowest score first; among equal scores, more
+// recent cases first, then larger claims, then the credit code.
+func TestMarkdownRiskiestOrder(t *testing.T) {
+	f := newFixture(t)
+	r := clone(f.weekly)
+	zero := scoring.Points(0)
+	r.Riskiest = []report.Company{
+		{CreditCode: "91110000000000000A", Name: "甲", Industry: "51", Score: zero, Level: scoring.LevelUrgent, RecentCases: 1, RecentClaims: money.Fen(1_580_200)},
+		{CreditCode: "91110000000000000B", Name: "乙", Industry: "51", Score: zero, Level: scoring.LevelUrgent, RecentCases: 19, RecentClaims: money.Fen(37_697_700)},
+		{CreditCode: "91110000000000000C", Name: "丙", Industry: "51", Score: zero, Level: scoring.LevelUrgent, RecentCases: 19, RecentClaims: money.Fen(40_000_000)},
+		{CreditCode: "91110000000000000D", Name: "丁", Industry: "51", Score: scoring.WholePoints(10), Level: scoring.LevelUrgent, RecentCases: 30, RecentClaims: money.Fen(90_000_000)},
+		{CreditCode: "911100000000000009", Name: "戊", Industry: "51", Score: zero, Level: scoring.LevelUrgent, RecentCases: 1, RecentClaims: money.Fen(1_580_200)},
+	}
+	md := markdown(t, r)
+	for _, want := range []string{"| 1 | 丙 |", "| 2 | 乙 |", "| 3 | 戊 |", "| 4 | 甲 |", "| 5 | 丁 |"} {
+		require.Contains(t, md, want)
+	}
 }
 
 // result returns one overall cell of a stored backtest.
