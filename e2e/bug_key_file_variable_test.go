@@ -16,8 +16,8 @@ import (
 // BUG (fixed in ce6015e; kept as a regression test): an unusable private key
 // file stops start-up without naming ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE.
 //
-// cli.newUpstream (cli/upstream.go) returns upstream.LoadPrivateKey's error
-// as is, e.g. "arbsync run: private key: stat /etc/arbsync/key.pem: no such
+// cli.newUpstream (cli/upstream.go, since gone: config.Load now reads the
+// key and names the variable) returned upstream.LoadPrivateKey's error as is, e.g. "arbsync run: private key: stat /etc/arbsync/key.pem: no such
 // file or directory", "arbsync run: private key /…/key.pem: no PEM block
 // found; …" or "…is accessible by group or others (mode 0640); run: chmod
 // 600 …". Every other bad value names its variable (ARCHITECTURE.md “Operating it”: "a bad value

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/testdb"
@@ -36,9 +37,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "building arbsync: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	// Fail the package if a goroutine a test started (a process waiter, a
+	// simulator server) is still running when the tests end.
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}))
 }
 
 var simDate = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/testdb"
 	"github.com/arbsync/arbsync/internal/upstream"
@@ -108,7 +109,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	// The vendor, recording the signatures it is sent.
 	var skew atomic.Int64
 	s, err := sim.New(sim.Config{Protocol: sim.ProtocolBoth, PublicKey: &pk.PublicKey, AppID: "sec", AccessID: "sec-id",
-		AccessKey: upstream.Secret(accessKey), Seed: 59, StartDate: simDate, Latency: 3 * time.Millisecond,
+		AccessKey: secret.Value(accessKey), Seed: 59, StartDate: simDate, Latency: 3 * time.Millisecond,
 		Now: func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }})
 	require.NoError(t, err)
 	var sigMu sync.Mutex

@@ -2,10 +2,7 @@ package scoring
 
 import (
 	"fmt"
-	"math"
 	"strings"
-
-	"github.com/arbsync/arbsync/internal/money"
 )
 
 // Rule is a version of the scoring rules. Every stored score carries the
@@ -98,47 +95,7 @@ const (
 // 2·10^10·D, so int64 is exact for D below 4.6·10^8 decided cases.
 func score2(cases []Case, asOf Date, th Thresholds) Result {
 	r := Result{RuleVersion: int(Rule2), AsOf: asOf, Thresholds: th}
-	windowStart := asOf - WindowDays // exclusive
-	var claim int64
-	for i := range cases {
-		c := &cases[i]
-		if c.Removed || c.FilingDate > asOf {
-			continue
-		}
-		if !c.Role.Answered() {
-			r.Excluded++
-			continue
-		}
-		if c.ExecutionStatus.Unexecuted() {
-			r.UnexecutedCount++
-		}
-		if !r.Latest.Found || c.FilingDate > r.Latest.FilingDate ||
-			c.FilingDate == r.Latest.FilingDate && c.Title > r.Latest.Title {
-			r.Latest = LatestCase{Found: true, Title: c.Title, FilingDate: c.FilingDate}
-		}
-		if c.FilingDate <= windowStart {
-			continue
-		}
-		r.RecentCount++
-		if amt := int64(c.ClaimAmount); amt > 0 {
-			if claim > math.MaxInt64-amt {
-				claim = math.MaxInt64
-			} else {
-				claim += amt
-			}
-		}
-		switch c.Result {
-		case OutcomeLose:
-			r.LoseCount++
-		case OutcomePartial:
-			r.PartialCount++
-		}
-		if c.Result.Decided() {
-			r.DecidedCount++
-		}
-	}
-	r.Latest.Recent = r.Latest.Found && r.Latest.FilingDate > windowStart
-	r.RecentClaimTotal = money.Fen(claim)
+	claim := r.tally(cases, true)
 
 	cappedFen := min(claim, rule2AmountZeroFen)
 	k := int64(2*r.LoseCount + r.PartialCount)

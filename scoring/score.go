@@ -118,43 +118,7 @@ type LatestCase struct {
 // score; see the package documentation for the rules.
 func Score(cases []Case, asOf Date, th Thresholds) Result {
 	r := Result{RuleVersion: RuleVersion, AsOf: asOf, Thresholds: th}
-	windowStart := asOf - WindowDays // exclusive
-	var claim int64
-	for i := range cases {
-		c := &cases[i]
-		if c.Removed || c.FilingDate > asOf {
-			continue
-		}
-		if c.ExecutionStatus.Unexecuted() {
-			r.UnexecutedCount++
-		}
-		if !r.Latest.Found || c.FilingDate > r.Latest.FilingDate ||
-			c.FilingDate == r.Latest.FilingDate && c.Title > r.Latest.Title {
-			r.Latest = LatestCase{Found: true, Title: c.Title, FilingDate: c.FilingDate}
-		}
-		if c.FilingDate <= windowStart {
-			continue
-		}
-		r.RecentCount++
-		if amt := int64(c.ClaimAmount); amt > 0 {
-			if claim > math.MaxInt64-amt {
-				claim = math.MaxInt64
-			} else {
-				claim += amt
-			}
-		}
-		switch c.Result {
-		case OutcomeLose:
-			r.LoseCount++
-		case OutcomePartial:
-			r.PartialCount++
-		}
-		if c.Result.Decided() {
-			r.DecidedCount++
-		}
-	}
-	r.Latest.Recent = r.Latest.Found && r.Latest.FilingDate > windowStart
-	r.RecentClaimTotal = money.Fen(claim)
+	claim := r.tally(cases, false)
 
 	// Exact components. The lose rate is K / (2·D) with K = 2·lose + partial
 	// and D = decided (taken as 1 when nothing was decided, where K = 0).
@@ -192,4 +156,55 @@ func (r Result) SameAs(o Result) bool {
 	r.AsOf, o.AsOf = 0, 0
 	r.Thresholds, o.Thresholds = Thresholds{}, Thresholds{}
 	return r == o
+}
+
+// tally counts what both rules read of cases at r.AsOf into r (recent,
+// decided, lose, partial and unexecuted cases, the latest case, the recent
+// claim total) and returns the recent claims in fen, saturating instead of
+// overflowing. With answeredOnly (rule 2) it skips the cases the company did
+// not answer, counting them in r.Excluded.
+func (r *Result) tally(cases []Case, answeredOnly bool) int64 {
+	asOf := r.AsOf
+	windowStart := asOf - WindowDays // exclusive
+	var claim int64
+	for i := range cases {
+		c := &cases[i]
+		if c.Removed || c.FilingDate > asOf {
+			continue
+		}
+		if answeredOnly && !c.Role.Answered() {
+			r.Excluded++
+			continue
+		}
+		if c.ExecutionStatus.Unexecuted() {
+			r.UnexecutedCount++
+		}
+		if !r.Latest.Found || c.FilingDate > r.Latest.FilingDate ||
+			c.FilingDate == r.Latest.FilingDate && c.Title > r.Latest.Title {
+			r.Latest = LatestCase{Found: true, Title: c.Title, FilingDate: c.FilingDate}
+		}
+		if c.FilingDate <= windowStart {
+			continue
+		}
+		r.RecentCount++
+		if amt := int64(c.ClaimAmount); amt > 0 {
+			if claim > math.MaxInt64-amt {
+				claim = math.MaxInt64
+			} else {
+				claim += amt
+			}
+		}
+		switch c.Result {
+		case OutcomeLose:
+			r.LoseCount++
+		case OutcomePartial:
+			r.PartialCount++
+		}
+		if c.Result.Decided() {
+			r.DecidedCount++
+		}
+	}
+	r.Latest.Recent = r.Latest.Found && r.Latest.FilingDate > windowStart
+	r.RecentClaimTotal = money.Fen(claim)
+	return claim
 }

@@ -57,7 +57,7 @@ func setup(t *testing.T, o setupOpts) *bundle {
 	s, url := simtest.Start(t, simtest.Options{UnknownShare: o.unknownShare, Front: o.front})
 	b := &bundle{db: d, pool: d.Pool, sim: s, url: url}
 	b.codes = b.addCompanies(t, 0, o.companies)
-	b.engine = b.newEngine(t, b.pool, o.replica, upstream.Config{})
+	b.engine = b.newEngine(t, b.pool, o.replica)
 	return b
 }
 
@@ -78,9 +78,11 @@ func (b *bundle) addCompanies(t *testing.T, from, n int) []string {
 	return codes
 }
 
-func (b *bundle) newEngine(t *testing.T, pool *pgxpool.Pool, replica string, uc upstream.Config) *casesync.Engine {
+func (b *bundle) newEngine(t *testing.T, pool *pgxpool.Pool, replica string) *casesync.Engine {
 	t.Helper()
-	return simtest.Engine(t, pool, simtest.Client(t, b.url, uc), b.sim, casesync.Options{Replica: replica}, logger(t))
+	cfg := simtest.Config(b.url)
+	cfg.ReplicaID = replica
+	return simtest.Engine(t, pool, simtest.Client(t, cfg), b.sim, cfg, logger(t))
 }
 
 func (b *bundle) pass(t *testing.T, opts casesync.PassOptions) casesync.PassResult {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Metrics are the sync engine's Prometheus metrics. A nil *Metrics is valid
@@ -17,31 +18,33 @@ type Metrics struct {
 	leaseLost   prometheus.Counter
 }
 
-// NewMetrics registers the sync metrics on reg.
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+// NewMetrics registers the sync metrics on reg (nil registers them
+// nowhere). Registering them twice on one registry panics.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	f := promauto.With(reg)
 	m := &Metrics{
-		companies: prometheus.NewCounterVec(prometheus.CounterOpts{
+		companies: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_sync_companies_total",
 			Help: "Companies synced, by outcome (unchanged, changed, failed).",
 		}, []string{"outcome"}),
-		cases: prometheus.NewCounterVec(prometheus.CounterOpts{
+		cases: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_sync_cases_total",
 			Help: "Case rows written by sync, by change (inserted, updated, removed).",
 		}, []string{"change"}),
-		backlog: prometheus.NewGauge(prometheus.GaugeOpts{
+		backlog: f.NewGauge(prometheus.GaugeOpts{
 			Name: "arbsync_sync_backlog_companies",
 			Help: "Enabled companies due for sync, measured at the end of the last pass.",
 		}),
-		passSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+		passSeconds: f.NewHistogram(prometheus.HistogramOpts{
 			Name:    "arbsync_sync_pass_duration_seconds",
 			Help:    "Duration of sync passes.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2.5, 12),
 		}),
-		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+		lastSuccess: f.NewGauge(prometheus.GaugeOpts{
 			Name: "arbsync_sync_last_success_timestamp_seconds",
 			Help: "Unix time at which the last sync pass finished without a database error.",
 		}),
-		leaseLost: prometheus.NewCounter(prometheus.CounterOpts{
+		leaseLost: f.NewCounter(prometheus.CounterOpts{
 			Name: "arbsync_sync_lease_lost_total",
 			Help: "Fetched companies not written because their lease had passed to another replica.",
 		}),
@@ -52,12 +55,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	for _, c := range []string{"inserted", "updated", "removed"} {
 		m.cases.WithLabelValues(c)
 	}
-	for _, c := range []prometheus.Collector{m.companies, m.cases, m.backlog, m.passSeconds, m.lastSuccess, m.leaseLost} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
+	return m
 }
 
 func (m *Metrics) observeWrite(c Counts) {

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/db"
-	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/sync"
 )
 
@@ -181,7 +180,7 @@ func TestConcurrentEnginesFetchEachCompanyOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{companies: 150})
 	pool2 := newPool(t, b.db.DSN)
-	e2 := b.newEngine(t, pool2, "replica-2", upstream.Config{})
+	e2 := b.newEngine(t, pool2, "replica-2")
 	var wg sync.WaitGroup
 	results := make([]casesync.PassResult, 2)
 	errs := make([]error, 2)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // schedules and as-of dates need Asia/Shanghai on any machine
 
 	"github.com/arbsync/arbsync/internal/cli"
 	"github.com/arbsync/arbsync/internal/config"

@@ -2,8 +2,9 @@ package alerts
 
 import (
 	"errors"
-	"math/rand/v2"
 	"time"
+
+	"github.com/arbsync/arbsync/internal/backoff"
 )
 
 // Backoff computes when the delivery worker tries a failed delivery again.
@@ -16,7 +17,7 @@ type Backoff struct {
 	// MaxAttempts gives up (zero time) once this many attempts have failed;
 	// 0 never gives up on Retriable or Throttled errors.
 	MaxAttempts int
-	// Rand returns a number in [0, 1) for jitter; nil uses math/rand/v2.
+	// Rand returns a number in [0, 1) for the jitter; nil uses math/rand/v2.
 	Rand func() float64
 }
 
@@ -59,22 +60,12 @@ func (b Backoff) Next(attempt int, err error, now time.Time) time.Time {
 		}
 		return now.Add(se.RetryAfter)
 	}
-	base, ceiling := b.Base, b.Max
-	if base <= 0 {
-		base = DefaultBackoff().Base
+	p := backoff.Policy{Base: b.Base, Cap: b.Max, Jitter: backoff.EqualJitter, Rand: b.Rand}
+	if p.Base <= 0 {
+		p.Base = DefaultBackoff().Base
 	}
-	if ceiling <= 0 {
-		ceiling = DefaultBackoff().Max
+	if p.Cap <= 0 {
+		p.Cap = DefaultBackoff().Max
 	}
-	d := base
-	for i := 1; i < attempt && d < ceiling; i++ {
-		d *= 2
-	}
-	d = min(d, ceiling)
-	rnd := b.Rand
-	if rnd == nil {
-		rnd = rand.Float64
-	}
-	wait := d/2 + time.Duration(rnd()*float64(d/2))
-	return now.Add(max(wait, se.RetryAfter))
+	return now.Add(max(p.Delay(attempt), se.RetryAfter))
 }

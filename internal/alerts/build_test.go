@@ -7,6 +7,12 @@ import (
 	"github.com/arbsync/arbsync/internal/alerts"
 )
 
+const (
+	wecomURL    = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+	dingtalkURL = "https://oapi.dingtalk.com/robot/send?access_token=c8a5f1e3b2d4a6c8e0f2"
+	feishuURL   = "https://open.feishu.cn/open-apis/bot/v2/hook/0f6a3c2e-81d4-4b7a-9c1e-5d2f8a7b6c4e"
+)
+
 func names(ss []alerts.Sender) string {
 	var n []string
 	for _, s := range ss {
@@ -16,18 +22,11 @@ func names(ss []alerts.Sender) string {
 }
 
 func TestBuildSendersRoutesByLevel(t *testing.T) {
-	cfgs, err := alerts.ParseChannels(env(map[string]string{
-		"ARBSYNC_ALERT_CHANNELS":    "ops,hr,risk",
-		"ARBSYNC_ALERT_OPS_KIND":    "wecom",
-		"ARBSYNC_ALERT_OPS_URL":     wecomURL,
-		"ARBSYNC_ALERT_OPS_LEVELS":  "urgent",
-		"ARBSYNC_ALERT_HR_KIND":     "dingtalk",
-		"ARBSYNC_ALERT_HR_URL":      dingtalkURL,
-		"ARBSYNC_ALERT_RISK_KIND":   "feishu",
-		"ARBSYNC_ALERT_RISK_URL":    feishuURL,
-		"ARBSYNC_ALERT_RISK_LEVELS": "warning",
-	}), nil)
-	must(t, err)
+	cfgs := []alerts.ChannelConfig{
+		{Name: "ops", Kind: alerts.KindWeCom, URL: wecomURL, Levels: []alerts.Level{alerts.LevelUrgent}},
+		{Name: "hr", Kind: alerts.KindDingTalk, URL: dingtalkURL, Levels: []alerts.Level{alerts.LevelWarning, alerts.LevelUrgent}},
+		{Name: "risk", Kind: alerts.KindFeishu, URL: feishuURL, Levels: []alerts.Level{alerts.LevelWarning}},
+	}
 	senders, err := alerts.BuildSenders(cfgs, nil, nil)
 	must(t, err)
 

@@ -41,7 +41,7 @@ type dingtalk struct {
 }
 
 func newDingTalk(cfg ChannelConfig, client *http.Client, now func() time.Time) (*dingtalk, error) {
-	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
+	if err := ValidateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL.Reveal())

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // dingtalkRobot behaves like a DingTalk custom robot with 加签: access_token
@@ -48,8 +49,8 @@ func newDingTalkRobot(t *testing.T, clock *fakeClock) (*dingtalkRobot, alerts.Ch
 	t.Cleanup(srv.Close)
 	return rb, alerts.ChannelConfig{
 		Name: "hr", Kind: alerts.KindDingTalk,
-		URL:    alerts.Secret(srv.URL + "/robot/send?access_token=" + rb.token),
-		Secret: alerts.Secret(rb.secret),
+		URL:    secret.Value(srv.URL + "/robot/send?access_token=" + rb.token),
+		Secret: secret.Value(rb.secret),
 	}
 }
 

@@ -81,13 +81,15 @@
 //
 // # Configuration
 //
-// ParseChannels reads ARBSYNC_ALERT_CHANNELS (names, e.g. "ops,hr") and, per
+// A channel is a ChannelConfig. Package config reads them with the rest of
+// the configuration: ARBSYNC_ALERT_CHANNELS (names, e.g. "ops,hr") and, per
 // name, ARBSYNC_ALERT_<NAME>_KIND (webhook|wecom|dingtalk|feishu),
 // ARBSYNC_ALERT_<NAME>_URL or _URL_FILE (the URL holds the chat tools'
-// credential, so it is a Secret too), ARBSYNC_ALERT_<NAME>_SECRET or
-// _SECRET_FILE, and ARBSYNC_ALERT_<NAME>_LEVELS (default "warning,urgent").
-// BuildSenders turns the configs into Senders; ForLevel routes a level to its
-// channels and ByName finds a channel again for an outbox row.
+// credential, so it is a secret.Value too), ARBSYNC_ALERT_<NAME>_SECRET or
+// _SECRET_FILE, and ARBSYNC_ALERT_<NAME>_LEVELS (default "warning,urgent");
+// it checks each URL with ValidateURL, as NewSender does. BuildSenders turns
+// the configs into Senders; ForLevel routes a level to its channels and
+// ByName finds a channel again for an outbox row.
 //
 // A delivery worker's loop, in outline:
 //

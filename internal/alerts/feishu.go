@@ -49,7 +49,7 @@ type feishu struct {
 }
 
 func newFeishu(cfg ChannelConfig, client *http.Client, now func() time.Time) (*feishu, error) {
-	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
+	if err := ValidateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
 	b := newBase(cfg, client, now,

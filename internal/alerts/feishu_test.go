@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // feishuBot behaves like a Feishu custom bot with 签名校验: token in the
@@ -73,8 +74,8 @@ func newFeishuBot(t *testing.T, clock *fakeClock) (*feishuBot, alerts.ChannelCon
 	t.Cleanup(srv.Close)
 	return b, alerts.ChannelConfig{
 		Name: "risk", Kind: alerts.KindFeishu,
-		URL:    alerts.Secret(srv.URL + "/open-apis/bot/v2/hook/" + b.token),
-		Secret: alerts.Secret(b.secret),
+		URL:    secret.Value(srv.URL + "/open-apis/bot/v2/hook/" + b.token),
+		Secret: secret.Value(b.secret),
 	}
 }
 

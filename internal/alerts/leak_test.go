@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // A service that echoes the whole request (URL with key and sign, body with
@@ -24,9 +25,9 @@ func TestErrorsNeverCarryCredentials(t *testing.T) {
 		}
 	}
 	const (
-		key    = "5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
-		token  = "d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0"
-		secret = "SECc0ffee0ddba11deadbeef1234567890abcdef"
+		key        = "5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+		token      = "d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0"
+		signSecret = "SECc0ffee0ddba11deadbeef1234567890abcdef"
 	)
 	tests := []struct {
 		kind    alerts.ChannelKind
@@ -35,22 +36,22 @@ func TestErrorsNeverCarryCredentials(t *testing.T) {
 		secret  string
 	}{
 		{alerts.KindWeCom, "/cgi-bin/webhook/send?key=" + key, echo("errcode", 93000), ""},
-		{alerts.KindDingTalk, "/robot/send?access_token=" + token, echo("errcode", 310000), secret},
-		{alerts.KindFeishu, "/open-apis/bot/v2/hook/" + key, echo("code", 19021), secret},
+		{alerts.KindDingTalk, "/robot/send?access_token=" + token, echo("errcode", 310000), signSecret},
+		{alerts.KindFeishu, "/open-apis/bot/v2/hook/" + key, echo("code", 19021), signSecret},
 		{alerts.KindWebhook, "/hooks/" + token + "?auth=" + key, func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, r.URL.String()+r.Header.Get("X-Arbsync-Signature"), http.StatusUnauthorized)
-		}, secret},
+		}, signSecret},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			clock := newClock()
 			srv := httptest.NewServer(tt.handler)
 			t.Cleanup(srv.Close)
-			cfg := alerts.ChannelConfig{Name: "x", Kind: tt.kind, URL: alerts.Secret(srv.URL + tt.path), Secret: alerts.Secret(tt.secret)}
+			cfg := alerts.ChannelConfig{Name: "x", Kind: tt.kind, URL: secret.Value(srv.URL + tt.path), Secret: secret.Value(tt.secret)}
 			ts := strconv.FormatInt(clock.Now().UnixMilli(), 10)
-			sign := dingtalkSignFor(ts, secret)
-			fsign := feishuSignFor(strconv.FormatInt(clock.Now().Unix(), 10), secret)
-			secrets := []string{key, token, secret, sign, url.QueryEscape(sign), fsign}
+			sign := dingtalkSignFor(ts, signSecret)
+			fsign := feishuSignFor(strconv.FormatInt(clock.Now().Unix(), 10), signSecret)
+			secrets := []string{key, token, signSecret, sign, url.QueryEscape(sign), fsign}
 
 			err := mustSender(t, cfg, clock).Send(t.Context(), sampleMessage())
 			wantKind(t, err, alerts.Permanent)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/arbsync/arbsync/internal/backoff"
 )
 
 // windowLimiter returns a token bucket that never lets more than n sends into
@@ -58,14 +60,10 @@ func (b *base) wait(ctx context.Context, l *rate.Limiter) error {
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 		return stop(context.DeadlineExceeded)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return stop(ctx.Err())
+	if err := backoff.Sleep(ctx, d); err != nil {
+		return stop(err)
 	}
+	return nil
 }
 
 // pausedFor is how much longer the channel stays paused after a throttle

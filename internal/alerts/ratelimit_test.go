@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // sendStorm sends n messages the way the delivery worker does: each Send has
@@ -103,7 +104,7 @@ func TestSendWaitsForTokenOrContext(t *testing.T) {
 		var got atomic.Int32
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got.Add(1) }))
 		t.Cleanup(srv.Close)
-		s := mustSender(t, alerts.ChannelConfig{Name: "w", Kind: alerts.KindWebhook, URL: alerts.Secret(srv.URL)}, newClock())
+		s := mustSender(t, alerts.ChannelConfig{Name: "w", Kind: alerts.KindWebhook, URL: secret.Value(srv.URL)}, newClock())
 		for range 10 { // the webhook's burst
 			must(t, s.Send(t.Context(), sampleMessage()))
 		}

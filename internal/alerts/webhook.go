@@ -39,7 +39,7 @@ type webhook struct {
 }
 
 func newWebhook(cfg ChannelConfig, client *http.Client, now func() time.Time) (*webhook, error) {
-	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
+	if err := ValidateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
 	limit := rate.NewLimiter(webhookPerSecond, webhookPerSecond)

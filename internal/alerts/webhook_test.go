@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // webhookReceiver is a receiver as a user would write one from the package
@@ -35,7 +36,7 @@ func newWebhookReceiver(t *testing.T, clock *fakeClock) (*webhookReceiver, alert
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
 	return rc, alerts.ChannelConfig{Name: "erp", Kind: alerts.KindWebhook,
-		URL: alerts.Secret(srv.URL + "/hooks/arbsync"), Secret: alerts.Secret(rc.secret)}
+		URL: secret.Value(srv.URL + "/hooks/arbsync"), Secret: secret.Value(rc.secret)}
 }
 
 func (rc *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +149,7 @@ func TestWebhookTimeoutIsRetriable(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
-	s := mustSender(t, alerts.ChannelConfig{Name: "slow", Kind: alerts.KindWebhook, URL: alerts.Secret(srv.URL)}, newClock())
+	s := mustSender(t, alerts.ChannelConfig{Name: "slow", Kind: alerts.KindWebhook, URL: secret.Value(srv.URL)}, newClock())
 
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()

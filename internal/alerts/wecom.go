@@ -35,7 +35,7 @@ type wecom struct {
 }
 
 func newWeCom(cfg ChannelConfig, client *http.Client, now func() time.Time) (*wecom, error) {
-	if err := validateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
+	if err := ValidateURL(cfg.Kind, cfg.URL.Reveal()); err != nil {
 		return nil, err
 	}
 	b := newBase(cfg, client, now, cfg.limiter(wecomPerMinute, time.Minute, wecomBurst))

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // wecomRobot behaves like a WeCom group robot: key in the query, markdown of
@@ -35,7 +36,7 @@ func newWeComRobot(t *testing.T, clock *fakeClock) (*wecomRobot, alerts.ChannelC
 	t.Cleanup(srv.Close)
 	return rb, alerts.ChannelConfig{
 		Name: "ops", Kind: alerts.KindWeCom,
-		URL: alerts.Secret(srv.URL + "/cgi-bin/webhook/send?key=" + rb.key),
+		URL: secret.Value(srv.URL + "/cgi-bin/webhook/send?key=" + rb.key),
 	}
 }
 
@@ -182,7 +183,7 @@ func TestWeComFailures(t *testing.T) {
 			clock := newClock()
 			rb, cfg := newWeComRobot(t, clock)
 			if tt.wrongKey {
-				cfg.URL = alerts.Secret(strings.Replace(cfg.URL.Reveal(), rb.key, "00000000-dead-beef-0000-000000000000", 1))
+				cfg.URL = secret.Value(strings.Replace(cfg.URL.Reveal(), rb.key, "00000000-dead-beef-0000-000000000000", 1))
 			} else {
 				rb.push(tt.answer)
 			}

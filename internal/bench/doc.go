@@ -11,9 +11,13 @@
 // Everything is the real code: the simulator (package sim) serving on a
 // real loopback listener, the upstream client, the sync engine
 // (casesync.New, RunPass, Store().Write), the assessor and the weekly job,
-// wired with the settings `arbsync sync` uses (cli.newEngine: 16 fetch
-// workers, claim batches of 200, the scoring hook inside every write). The
-// memory scenario runs the arbsync binary itself.
+// built by the daemon's own wiring (package app) from the daemon's default
+// configuration (config.Default: 16 fetch workers and requests in flight,
+// claim batches of 200, a 15 s request timeout, the scoring hook inside
+// every write, pools of app.PoolConns connections). What a scenario sets
+// differently it sets explicitly: the simulator's URL, protocol and keys,
+// the client's QPS, the seed baseline's 5 requests in flight, the write
+// batch (-write-batch). The memory scenario runs the arbsync binary itself.
 //
 // PostgreSQL is a throwaway devpg cluster in a temporary directory, durable
 // (devpg Options.Fast off: fsync, full_page_writes and synchronous_commit

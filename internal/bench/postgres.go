@@ -2,13 +2,11 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,17 +14,20 @@ import (
 
 	"github.com/arbsync/arbsync/db"
 	"github.com/arbsync/arbsync/internal/devpg"
+	"github.com/arbsync/arbsync/internal/testdb"
 )
 
 // server is the PostgreSQL server of a run: a throwaway devpg cluster or
-// the one behind Config.DatabaseURL. Every scenario gets its own database,
-// copied from a template migrated once per run.
+// the one behind Config.DatabaseURL. Every scenario gets its own database
+// (testdb's harness), copied from a template migrated once per run and
+// dropped with the run's other databases.
 type server struct {
-	admin    string // DSN of a database to run CREATE DATABASE from
+	dbs      *testdb.Server
 	cluster  *devpg.Cluster
 	template string
-	suffix   string
-	created  []string
+	suffix   string      // in the name of every database of the run
+	created  []string    // databases to drop at the end, in creation order
+	open     []*database // databases whose setup pools close at the end
 	keep     bool
 	settings map[string]string // ALTER DATABASE … SET for every new database
 	log      io.Writer
@@ -39,7 +40,7 @@ type server struct {
 // full_page_writes and synchronous_commit on), because the write-path and
 // WAL figures are only meaningful with the settings production runs.
 func startServer(ctx context.Context, dsn, dir string, keep bool, settings map[string]string, log io.Writer) (*server, error) {
-	s := &server{admin: dsn, keep: keep, settings: settings, log: log, suffix: randomSuffix()}
+	s := &server{keep: keep, settings: settings, log: log, suffix: testdb.RandomSuffix()}
 	if dsn == "" {
 		c, err := devpg.Open(ctx, filepath.Join(dir, "pg"), devpg.Options{Fast: false, Log: log})
 		if err != nil {
@@ -48,88 +49,59 @@ func startServer(ctx context.Context, dsn, dir string, keep bool, settings map[s
 		if err := c.Start(ctx); err != nil {
 			return nil, err
 		}
-		s.cluster, s.admin = c, c.DSN()
+		s.cluster, dsn = c, c.DSN()
 		s.pm = postmasterPID(c.Dir)
 	}
-	conn, err := pgx.Connect(ctx, s.admin)
+	dbs, err := testdb.NewServer(dsn)
+	if err != nil {
+		s.close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("-database-url: %w", err)
+	}
+	s.dbs = dbs
+	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		s.close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	defer conn.Close(ctx)
 	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&s.version); err != nil {
-		return nil, err
-	}
-	if err := s.makeTemplate(ctx, conn); err != nil {
 		s.close(context.WithoutCancel(ctx))
 		return nil, err
 	}
+	// The run's own template rather than the tests' shared one, so that the
+	// run leaves nothing behind on an external server.
+	name := "arbsync_bench_tmpl_" + s.suffix
+	if err := s.dbs.CreateMigrated(ctx, name); err != nil {
+		s.close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("create template database: %w", err)
+	}
+	s.created = append(s.created, name)
+	s.template = name
 	return s, nil
 }
 
-// makeTemplate creates the migrated template database.
-func (s *server) makeTemplate(ctx context.Context, conn *pgx.Conn) error {
-	name := "arbsync_bench_tmpl_" + s.suffix
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
-		return fmt.Errorf("create template database: %w", err)
-	}
-	s.created = append(s.created, name)
-	dsn, err := withDatabase(s.admin, name)
-	if err != nil {
-		return err
-	}
-	pool, err := db.Connect(ctx, dsn, db.PoolOptions{MaxConns: 2, ApplicationName: "arbsync-bench"})
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	m, err := db.NewMigrator(pool)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	if _, err := m.Up(ctx); err != nil {
-		return err
-	}
-	s.template = name
-	return nil
-}
-
-// database is one scenario's freshly migrated database.
+// database is one scenario's freshly migrated database, with a small pool
+// for setup and measurement queries.
 type database struct {
-	Name string
-	DSN  string
-	Pool *pgxpool.Pool // small pool for setup and measurement queries
-	pm   int           // the server's postmaster pid, for CPU accounting (0: unknown)
+	*testdb.Database
+	pm int // the server's postmaster pid, for CPU accounting (0: unknown)
 }
 
 // newDatabase creates a migrated database named after label.
 func (s *server) newDatabase(ctx context.Context, label string) (*database, error) {
-	conn, err := pgx.Connect(ctx, s.admin)
+	d, err := s.dbs.Create(ctx, testdb.Spec{
+		Name:     "arbsync_bench_" + label + "_" + s.suffix,
+		Template: s.template,
+		Settings: s.settings,
+		Pool:     db.PoolOptions{MaxConns: 4, ApplicationName: "arbsync-bench-setup"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close(ctx)
-	name := "arbsync_bench_" + label + "_" + s.suffix
-	// The template must have no other session for CREATE DATABASE … TEMPLATE.
-	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, s.template)); err != nil {
-		return nil, fmt.Errorf("create database %s: %w", name, err)
-	}
-	s.created = append(s.created, name)
-	for k, v := range s.settings {
-		if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s SET %s = %s", name, k, pgx.Identifier{v}.Sanitize())); err != nil {
-			return nil, fmt.Errorf("-db-set %s: %w", k, err)
-		}
-	}
-	dsn, err := withDatabase(s.admin, name)
-	if err != nil {
-		return nil, err
-	}
-	pool, err := db.Connect(ctx, dsn, db.PoolOptions{MaxConns: 4, ApplicationName: "arbsync-bench-setup"})
-	if err != nil {
-		return nil, err
-	}
-	return &database{Name: name, DSN: dsn, Pool: pool, pm: s.pm}, nil
+	s.created = append(s.created, d.Name)
+	sd := &database{Database: d, pm: s.pm}
+	s.open = append(s.open, sd)
+	return sd, nil
 }
 
 // connect opens another pool on d with its own application name, so the
@@ -139,18 +111,20 @@ func (d *database) connect(ctx context.Context, app string, maxConns int32) (*pg
 	return db.Connect(ctx, d.DSN, db.PoolOptions{MaxConns: maxConns, ApplicationName: app})
 }
 
-// close drops the run's databases (unless keep) and stops the cluster.
+// close closes the setup pools of the run's databases (the fixtures that
+// scenarios share stay open until then), drops the databases (unless keep)
+// and stops the cluster.
 func (s *server) close(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if !s.keep && len(s.created) > 0 {
-		if conn, err := pgx.Connect(ctx, s.admin); err == nil {
-			for i := len(s.created) - 1; i >= 0; i-- {
-				if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+s.created[i]+" WITH (FORCE)"); err != nil {
-					fmt.Fprintf(s.log, "bench: drop %s: %v\n", s.created[i], err)
-				}
-			}
-			conn.Close(ctx)
+	for _, d := range s.open {
+		d.Pool.Close() // a scenario may have closed it already
+	}
+	if !s.keep && s.dbs != nil {
+		names := slices.Clone(s.created)
+		slices.Reverse(names) // newest first: the template goes last
+		if err := s.dbs.Drop(ctx, names...); err != nil {
+			fmt.Fprintf(s.log, "bench: %v\n", err)
 		}
 	}
 	if s.cluster != nil && !s.keep {
@@ -166,22 +140,6 @@ func (s *server) describe() string {
 		return "devpg throwaway cluster, durable (fsync, full_page_writes, synchronous_commit on), shared_buffers 256MB"
 	}
 	return "external server from -database-url / TEST_DATABASE_URL (settings not controlled)"
-}
-
-// withDatabase returns the URL-form dsn pointed at database name.
-func withDatabase(dsn, name string) (string, error) {
-	u, err := url.Parse(dsn)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", fmt.Errorf("the database URL must be a postgres:// URL")
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
-func randomSuffix() string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // tempDir makes a directory the unprivileged postgres user can traverse

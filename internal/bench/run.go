@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // Exit codes of Main.
@@ -65,7 +65,7 @@ type runner struct {
 	keyPEM string // private key file, for the arbsync binary
 	pubKey *rsa.PublicKey
 
-	accessKey upstream.Secret
+	accessKey secret.Value
 
 	measured string // what the running scenario measured, for the report
 

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/scoringdb"
 )
 
@@ -70,16 +71,20 @@ func (r *runner) bigData(ctx context.Context) (*bigFixture, error) {
 // rescoreAll runs Assessor.Rescore(All) on f with the daemon's pool and
 // returns what it did, how long it took and the CPU split meanwhile.
 func (r *runner) rescoreAll(ctx context.Context, f *bigFixture) (scoringdb.Stats, time.Duration, string, error) {
-	pool, err := f.db.connect(ctx, "arbsync", daemonPoolConns)
+	pool, err := f.db.connect(ctx, "arbsync", app.PoolConns)
 	if err != nil {
 		return scoringdb.Stats{}, 0, "", err
 	}
 	defer pool.Close()
+	assessor, err := r.daemonApp(pool, "", "", 0).Assessor()
+	if err != nil {
+		return scoringdb.Stats{}, 0, "", err
+	}
 	checkpoint(ctx, f.db.Pool)
 	runtime.GC()
 	cpu := startCPU(f.db.pm)
 	start := time.Now()
-	st, err := newAssessor().Rescore(ctx, pool, scoringdb.RescoreOptions{All: true})
+	st, err := assessor.Rescore(ctx, pool, scoringdb.RescoreOptions{All: true})
 	elapsed := time.Since(start)
 	if err != nil {
 		return st, elapsed, "", err

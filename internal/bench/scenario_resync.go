@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/sync"
 )
 
@@ -47,7 +48,7 @@ func runResync(ctx context.Context, r *runner) ([]Figure, error) {
 		withHash bool
 	}{{"hash skip", true}, {"forced diff", false}} {
 		var st resyncStats
-		p, err := measure(ctx, f.db, "arbsync-bench-writer", daemonPoolConns, func(pool *pgxpool.Pool) error {
+		p, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
 			var err error
 			st, err = r.resync(ctx, pool, truthOf, v.withHash)
 			return err
@@ -89,7 +90,8 @@ type resyncStats struct {
 // engine does; without it the writer has to diff every case.
 func (r *runner) resync(ctx context.Context, pool *pgxpool.Pool, truthOf map[string]*casesync.Fetched, withHash bool) (resyncStats, error) {
 	var st resyncStats
-	e, err := r.newEngine(pool, nil, true)
+	a := r.daemonApp(pool, "", "", 0)
+	e, err := r.newEngine(a, nil, true)
 	if err != nil {
 		return st, err
 	}
@@ -97,7 +99,8 @@ func (r *runner) resync(ctx context.Context, pool *pgxpool.Pool, truthOf map[str
 	started := time.Now()
 	for {
 		rows, err := q.SyncStateClaim(ctx, db.SyncStateClaimParams{
-			Replica: replica, LeaseSeconds: 300, IgnoreSchedule: true, PassStarted: started, MaxRows: daemonClaim,
+			Replica: a.Config.ReplicaID, LeaseSeconds: a.Config.SyncLease.Seconds(), IgnoreSchedule: true,
+			PassStarted: started, MaxRows: int32(a.Config.SyncBatch),
 		})
 		if err != nil {
 			return st, fmt.Errorf("claim: %w", err)

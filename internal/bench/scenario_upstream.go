@@ -59,7 +59,9 @@ func (r *runner) seedBaseline(ctx context.Context, so simOptions, n int) (baseli
 		return baselineResult{}, err
 	}
 	defer stop()
-	client, err := r.newClient(upstream.ProtocolSigned, url, 0, 5)
+	a := r.daemonApp(nil, upstream.ProtocolSigned, url, 0)
+	a.Config.Upstream.Concurrency = 5 // the seed's 5 workers, one request each
+	client, err := a.Upstream()
 	if err != nil {
 		return baselineResult{}, err
 	}

@@ -6,9 +6,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/arbsync/arbsync/internal/thresholdsdb"
+	"github.com/arbsync/arbsync/internal/app"
 )
 
 // runWeekly times thresholdsdb.Job.Run over the current scores of the
@@ -30,12 +28,12 @@ func runWeekly(ctx context.Context, r *runner) ([]Figure, error) {
 			return nil, err
 		}
 	}
-	pool, err := f.db.connect(ctx, "arbsync", daemonPoolConns)
+	pool, err := f.db.connect(ctx, "arbsync", app.PoolConns)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	job := &thresholdsdb.Job{Pool: pool, Today: today, Log: zerolog.Nop()}
+	job := r.daemonApp(pool, "", "", 0).WeeklyJob()
 	week := job.CurrentWeek()
 	lim := budget(weeklyBudget, f.n)
 	limName := fmt.Sprintf("budget: 10 s per 1,000,000 scores, scaled to %d", f.n)

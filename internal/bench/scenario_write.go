@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/sync"
 )
 
@@ -77,7 +78,7 @@ func (f *writeFixture) lease(ctx context.Context) error {
 // (Engine.WriteFetched: WriteBatch companies per transaction, concurrent
 // writers, statistics upkeep), as a pass hands them its fetches.
 func (r *runner) storeAll(ctx context.Context, pool *pgxpool.Pool, fetched []casesync.Fetched, hook bool) (casesync.Counts, error) {
-	e, err := r.newEngine(pool, nil, hook)
+	e, err := r.newEngine(r.daemonApp(pool, "", "", 0), nil, hook)
 	if err != nil {
 		return casesync.Counts{}, err
 	}
@@ -98,7 +99,7 @@ func (r *runner) storeFirst(ctx context.Context, f *writeFixture) (phase, error)
 	if err := f.lease(ctx); err != nil {
 		return phase{}, err
 	}
-	p, err := measure(ctx, f.db, "arbsync-bench-writer", daemonPoolConns, func(pool *pgxpool.Pool) error {
+	p, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
 		c, err := r.storeAll(ctx, pool, f.fetched, true)
 		if err == nil && int64(c.Inserted) != f.cases {
 			err = fmt.Errorf("store: %d cases inserted, want %d", c.Inserted, f.cases)
@@ -140,7 +141,7 @@ func runWrite(ctx context.Context, r *runner) ([]Figure, error) {
 	if err := f.lease(ctx); err != nil {
 		return nil, err
 	}
-	bare, err := measure(ctx, f.db, "arbsync-bench-writer", daemonPoolConns, func(pool *pgxpool.Pool) error {
+	bare, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
 		_, err := r.storeAll(ctx, pool, f.fetched, false)
 		return err
 	})

@@ -1,9 +1,13 @@
 package bench
 
 // How the benchmark wires the real pieces: the simulator on a loopback
-// listener, the upstream client, the sync engine and the assessor, with
-// the settings `arbsync sync` uses (cli.newEngine, cli.newUpstream,
-// config defaults).
+// listener, and the upstream client, the sync engine, the assessor and the
+// weekly job built by the daemon's own wiring (package app) from the
+// daemon's default configuration (config.Default). What the benchmark sets
+// differently it sets explicitly, in that configuration or in the options
+// the wiring returns: its replica name, the simulator's URL, protocol and
+// keys, the client's QPS, the seed baseline's concurrency and the write
+// batch (-write-batch).
 
 import (
 	"context"
@@ -17,22 +21,19 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
-	"github.com/arbsync/arbsync/internal/scoringdb"
+	"github.com/arbsync/arbsync/internal/app"
+	"github.com/arbsync/arbsync/internal/config"
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/upstream"
-	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sync"
 )
 
-// Settings the daemon runs with by default (config package defaults).
+// The benchmark's names at the simulator and in the leases.
 const (
-	appID           = "arbsync-bench"
-	accessID        = "arbsync-bench"
-	replica         = "arbsync-bench"
-	daemonWorkers   = 16 // ARBSYNC_UPSTREAM_CONCURRENCY default; cli sets Workers to it
-	daemonClaim     = 200
-	daemonTimeout   = 15 * time.Second
-	daemonPoolConns = 0 // cli's pool: pgxpool's default size
+	appID    = "arbsync-bench"
+	accessID = "arbsync-bench"
+	replica  = "arbsync-bench"
 )
 
 // makeKeys writes an RSA-2048 key pair (arbsync keygen's format) for the
@@ -51,7 +52,7 @@ func (r *runner) makeKeys() error {
 	r.keyPEM = priv
 	var k [16]byte
 	_, _ = rand.Read(k[:])
-	r.accessKey = upstream.Secret(hex.EncodeToString(k[:]))
+	r.accessKey = secret.Value(hex.EncodeToString(k[:]))
 	return nil
 }
 
@@ -83,49 +84,41 @@ func (r *runner) startSim(proto string, o simOptions) (*sim.Server, string, func
 	return s, ts.URL, ts.Close, nil
 }
 
-// newClient builds the upstream client as cli.newUpstream does; qps 0 is
-// unlimited.
-func (r *runner) newClient(proto, url string, qps float64, concurrency int) (*upstream.Client, error) {
-	cfg := upstream.Config{
-		Protocol:    proto,
-		BaseURL:     url,
-		QPS:         qps,
-		Concurrency: concurrency,
-		Timeout:     daemonTimeout,
+// daemonApp is the daemon's wiring on pool with the daemon's default
+// configuration, but for what the benchmark sets explicitly: its replica
+// name and, when url is not "", the simulator at url speaking proto (with
+// the benchmark's keys) and the client's QPS (0: unlimited).
+func (r *runner) daemonApp(pool *pgxpool.Pool, proto, url string, qps float64) app.App {
+	cfg := config.Default()
+	cfg.ReplicaID = replica
+	if url != "" {
+		u := &cfg.Upstream
+		u.Protocol, u.BaseURL, u.QPS = proto, url, qps
+		switch proto {
+		case upstream.ProtocolSigned:
+			u.AppID, u.PrivateKey = appID, r.key
+		case upstream.ProtocolTianyuan:
+			u.AccessID, u.AccessKey = accessID, r.accessKey
+		}
 	}
-	switch proto {
-	case upstream.ProtocolSigned:
-		cfg.AppID, cfg.PrivateKey = appID, r.key
-	case upstream.ProtocolTianyuan:
-		cfg.AccessID, cfg.AccessKey = accessID, r.accessKey
-	}
-	return upstream.New(cfg)
+	return app.App{Config: cfg, Log: r.engineLog(), Pool: pool}
 }
 
-// newAssessor is the scorer as cli.newAssessor builds it.
-func newAssessor() *scoringdb.Assessor {
-	return &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: today}
-}
-
-// today is the as-of date as the daemon takes it: the wall clock's date in
-// the daemon's default zone.
-func today() scoring.Date { return scoring.DateOf(time.Now().In(chinaTime)) }
-
-// newEngine builds the sync engine as cli.newEngine does: the scoring hook
-// runs inside every write transaction.
-func (r *runner) newEngine(pool *pgxpool.Pool, f upstream.Fetcher, hook bool) (*casesync.Engine, error) {
-	opts := casesync.Options{
-		Replica:    replica,
-		ClaimBatch: daemonClaim,
-		Lease:      5 * time.Minute,
-		Workers:    daemonWorkers,
-		WriteBatch: r.cfg.WriteBatch,
-		Grace:      30 * time.Second,
-	}
+// newEngine builds the sync engine over f as the daemon does, the scoring
+// hook inside every write transaction when hook is set, with the
+// benchmark's write batch.
+func (r *runner) newEngine(a app.App, f upstream.Fetcher, hook bool) (*casesync.Engine, error) {
+	var h casesync.ChangeHook
 	if hook {
-		opts.Hook = newAssessor().SyncHook()
+		s, err := a.Assessor()
+		if err != nil {
+			return nil, err
+		}
+		h = s.SyncHook()
 	}
-	return casesync.New(pool, f, opts, r.engineLog(), nil)
+	opts := a.SyncOptions(h)
+	opts.WriteBatch = r.cfg.WriteBatch
+	return a.Engine(f, opts)
 }
 
 // engineLog passes the engine's warnings and errors to the progress log.
@@ -162,17 +155,18 @@ func (r *runner) syncAll(ctx context.Context, label, proto string, n int, so sim
 		return passResult{}, err
 	}
 	defer stop()
-	pool, err := d.connect(ctx, "arbsync", daemonPoolConns)
+	pool, err := d.connect(ctx, "arbsync", app.PoolConns)
 	if err != nil {
 		return passResult{}, err
 	}
 	defer pool.Close()
-	client, err := r.newClient(proto, url, clientQPS, daemonWorkers)
+	a := r.daemonApp(pool, proto, url, clientQPS)
+	client, err := a.Upstream()
 	if err != nil {
 		return passResult{}, err
 	}
 	defer client.Close()
-	engine, err := r.newEngine(pool, client, true)
+	engine, err := r.newEngine(a, client, true)
 	if err != nil {
 		return passResult{}, err
 	}

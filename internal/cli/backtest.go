@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
 	"github.com/arbsync/arbsync/scoring"
@@ -80,7 +81,7 @@ func runBacktest(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
 	today := job.Today()
 	if *to == "" {
 		end = thresholdsdb.WeekOf(today.AddDays(-days))

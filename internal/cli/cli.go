@@ -24,7 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
-	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 )
 
@@ -295,9 +295,7 @@ func setup(ctx context.Context, io IO, need config.Need) (config.Config, zerolog
 	if !need.Database {
 		return cfg, log, nil, nil
 	}
-	// A sync pass holds up to three connections (claims and two writers);
-	// the outbox, the jobs and lookups need theirs meanwhile.
-	pool, err := db.Connect(ctx, cfg.DatabaseURL.Reveal(), db.PoolOptions{ApplicationName: "arbsync", DefaultMaxConns: 8})
+	pool, err := app.Connect(ctx, cfg)
 	if err != nil {
 		return cfg, log, nil, err
 	}

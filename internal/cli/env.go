@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/config"
 )
 
@@ -32,12 +31,11 @@ const (
 )
 
 // runEnvironment lists the variables `arbsync run` reads, in the order it
-// reads them. Nothing here is a copy of that list: the two readers of the
-// environment, config.Load and alerts.ParseChannels, are run against a
-// recording environment that has nothing set, which shows every name they
-// ask for and the defaults config.Load reports; probing each upstream
-// protocol, and one alert channel named NAME, shows which variables must be
-// set, and when.
+// reads them. Nothing here is a copy of that list: the one reader of the
+// environment, config.Load, is run against a recording environment that has
+// nothing set, which shows every name it asks for and the defaults it
+// reports; probing each upstream protocol, and one alert channel named NAME,
+// shows which variables must be set, and when.
 func runEnvironment() []envVar {
 	var order []string
 	vars := map[string]*envVar{}
@@ -51,11 +49,15 @@ func runEnvironment() []envVar {
 		}
 		return v
 	}
-	noFiles := func(string) ([]byte, error) { return nil, os.ErrNotExist }
-	recording := func(set map[string]string) func(string) string {
-		return func(name string) string { see(name); return set[name] }
+	load := func(set map[string]string, need config.Need) error {
+		_, err := config.Load(config.Env{
+			Getenv:   func(name string) string { see(name); return set[name] },
+			ReadFile: func(string) ([]byte, error) { return nil, os.ErrNotExist },
+			Default:  func(name, value string) { see(name).def = value },
+		}, need)
+		return err
 	}
-	// Nothing is set in a probe, so every variable a reader complains about
+	// Nothing is set in a probe, so every variable Load complains about
 	// ("NAME: is required …", "NAME: must be …") must be set under that
 	// probe's condition; required marks them, given each probe's condition
 	// and error.
@@ -90,27 +92,14 @@ func runEnvironment() []envVar {
 	var conds []string
 	var errs []error
 	for _, protocol := range []string{"signed", "tianyuan"} {
-		_, err := config.Load(config.Env{
-			Getenv:   recording(map[string]string{"ARBSYNC_UPSTREAM_PROTOCOL": protocol}),
-			ReadFile: noFiles,
-			Default:  func(name, value string) { see(name).def = value },
-		}, config.Need{Database: true, Upstream: true})
+		err := load(map[string]string{"ARBSYNC_UPSTREAM_PROTOCOL": protocol}, config.Need{Database: true, Upstream: true})
 		conds, errs = append(conds, "ARBSYNC_UPSTREAM_PROTOCOL="+protocol), append(errs, err)
 	}
 	required(conds, errs)
-	_, err := alerts.ParseChannels(recording(map[string]string{alerts.EnvChannels: channelProbe}), noFiles)
-	required([]string{"a channel"}, []error{err})
-	// A channel given only what is required shows the defaults of the rest.
-	prefix := "ARBSYNC_ALERT_" + channelProbe + "_"
-	if chans, err := alerts.ParseChannels(recording(map[string]string{
-		alerts.EnvChannels: channelProbe, prefix + "KIND": string(alerts.KindWebhook), prefix + "URL": "http://127.0.0.1/",
-	}), noFiles); err == nil && len(chans) == 1 {
-		levels := make([]string, len(chans[0].Levels))
-		for i, l := range chans[0].Levels {
-			levels[i] = string(l)
-		}
-		see(prefix + "LEVELS").def = strings.Join(levels, ",")
-	}
+	// One channel, NAME, and nothing else required: what Load then asks
+	// for is what every channel needs, and the defaults it reports are a
+	// channel's.
+	required([]string{"a channel"}, []error{load(map[string]string{"ARBSYNC_ALERT_CHANNELS": channelProbe}, config.Need{})})
 
 	out := make([]envVar, 0, len(order))
 	for _, name := range order {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/report"
 )
@@ -38,7 +39,7 @@ func reportCommand() *command {
 
 func runReport(ctx context.Context, c *command, args []string, io IO) error {
 	fs := c.flags()
-	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
+	weekFlag := newWeekFlag(fs)
 	out := fs.String("out", "", "directory for the .md, .html and .csv files (default: ARBSYNC_REPORT_DIR)")
 	if err := c.parse(fs, args, io); err != nil {
 		return err
@@ -48,12 +49,10 @@ func runReport(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
-	week := job.CurrentWeek()
-	if *weekFlag != "" {
-		if week, err = parseWeek(*weekFlag); err != nil {
-			return usageError{err.Error()}
-		}
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
+	week, err := weekFlag.of(job)
+	if err != nil {
+		return err
 	}
 	dir := *out
 	if dir == "" {

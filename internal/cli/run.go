@@ -2,21 +2,14 @@ package cli
 
 import (
 	"context"
-	"net/http"
-	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/rs/zerolog"
 
-	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/daemon"
-	"github.com/arbsync/arbsync/internal/lookup"
-	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/scoringdb"
-	"github.com/arbsync/arbsync/sync"
 )
 
 func runCommand() *command {
@@ -44,11 +37,8 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 	defer pool.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	assessor, err := newAssessor(cfg, reg)
-	if err != nil {
-		return err
-	}
-	engine, err := newEngine(cfg, log, pool, reg, assessor)
+	a := app.App{Config: cfg, Log: log, Pool: pool, Registry: reg}
+	engine, assessor, err := a.SyncEngine()
 	if err != nil {
 		return err
 	}
@@ -61,26 +51,15 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 		Run: rescoreJob(assessor, pool, dist),
 	}, {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
-		Run: weeklyJob(newWeeklyJob(cfg, log, pool), cfg),
+		Run: weeklyJob(a.WeeklyJob(), cfg),
 	}}
-	channels, err := alerts.ParseChannels(io.Env.Getenv, io.Env.ReadFile)
-	if err != nil {
-		return err
-	}
-	senders, err := alerts.BuildSenders(channels, &http.Client{Timeout: 15 * time.Second}, time.Now)
-	if err != nil {
-		return err
-	}
-	worker, err := outbox.New(pool, outbox.Options{Replica: cfg.ReplicaID, Senders: senders}, log, reg)
+	worker, err := a.Outbox()
 	if err != nil {
 		return err
 	}
 	deps := daemon.Deps{Config: cfg, Log: log, Pool: pool, Registry: reg, Sync: engine, Jobs: jobs, Outbox: worker}
 	if cfg.LookupToken.IsSet() {
-		h, err := lookup.New(lookup.Options{
-			Pool: pool, Engine: engine, Token: cfg.LookupToken.Reveal(), Registerer: reg,
-			Logger: log.With().Str("component", "lookup").Logger(),
-		})
+		h, err := a.Lookup(engine)
 		if err != nil {
 			return err
 		}
@@ -93,26 +72,4 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	return d.Run(ctx)
-}
-
-// newEngine builds the upstream client and the sync engine from cfg.
-func newEngine(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool, reg prometheus.Registerer, a *scoringdb.Assessor) (*casesync.Engine, error) {
-	client, err := newUpstream(cfg, log, reg)
-	if err != nil {
-		return nil, err
-	}
-	var metrics *casesync.Metrics
-	if reg != nil {
-		if metrics, err = casesync.NewMetrics(reg); err != nil {
-			return nil, err
-		}
-	}
-	return casesync.New(pool, client, casesync.Options{
-		Replica:    cfg.ReplicaID,
-		ClaimBatch: cfg.SyncBatch,
-		Lease:      cfg.SyncLease,
-		Workers:    cfg.Upstream.Concurrency,
-		Grace:      cfg.ShutdownGrace,
-		Hook:       a.SyncHook(),
-	}, log, metrics)
 }

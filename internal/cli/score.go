@@ -3,11 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/scorejson"
 	"github.com/arbsync/arbsync/internal/scoringdb"
@@ -59,33 +58,13 @@ func runScore(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	a, err := newAssessor(cfg, nil)
+	a, err := app.App{Config: cfg}.Assessor()
 	if err != nil {
 		return err
 	}
 	st, err := a.Rescore(ctx, pool, scoringdb.RescoreOptions{All: *all, Codes: codes})
 	fmt.Fprintf(io.Stdout, "rescore: %d companies scored, %d scores changed, %d alerts raised\n", st.Scored, st.Changed, st.Alerts)
 	return err
-}
-
-// newAssessor builds the scorer from the configuration.
-func newAssessor(cfg config.Config, reg prometheus.Registerer) (*scoringdb.Assessor, error) {
-	fixed := scoring.Thresholds{Warning: cfg.Thresholds.FixedWarning, Urgent: cfg.Thresholds.FixedUrgent}
-	a := &scoringdb.Assessor{Fixed: fixed, Today: todayIn(cfg.Timezone)}
-	if reg != nil {
-		m, err := scoringdb.NewMetrics(reg)
-		if err != nil {
-			return nil, err
-		}
-		a.Metrics = m
-	}
-	return a, nil
-}
-
-// todayIn is the as-of date of the daemon and the commands: the wall
-// clock's date in zone (ARBSYNC_TIMEZONE).
-func todayIn(zone *time.Location) func() scoring.Date {
-	return func() scoring.Date { return scoring.DateOf(time.Now().In(zone)) }
 }
 
 // rescoreJob is the daily rescore the daemon schedules.

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // The webhook sink prints each alert the real webhook channel sends it; a
@@ -38,7 +39,7 @@ func TestWebhookSinkPrintsFirstAlertNaturally(t *testing.T) {
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "listening") }, 10*time.Second, 10*time.Millisecond)
 
 	sender, err := alerts.NewSender(alerts.ChannelConfig{Name: "sink", Kind: alerts.KindWebhook,
-		URL: alerts.Secret("http://" + addr + "/"), Secret: alerts.Secret("sink-secret")}, nil, nil)
+		URL: secret.Value("http://" + addr + "/"), Secret: secret.Value("sink-secret")}, nil, nil)
 	require.NoError(t, err)
 	first := alerts.Message{
 		DedupKey: "91440300708461136T:1:warning", CreditCode: "91440300708461136T", CompanyName: "深圳测试公司",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/sync"
@@ -46,18 +47,14 @@ func runSync(ctx context.Context, c *command, args []string, io IO) error {
 		return err
 	}
 	defer pool.Close()
-	a, err := newAssessor(cfg, nil)
-	if err != nil {
-		return err
-	}
-	engine, err := newEngine(cfg, log, pool, nil, a)
+	engine, assessor, err := app.App{Config: cfg, Log: log, Pool: pool}.SyncEngine()
 	if err != nil {
 		return err
 	}
 	res, err := engine.RunPass(ctx, casesync.PassOptions{Trigger: "manual", IgnoreSchedule: *all || len(codes) > 0, Codes: codes})
 	fmt.Fprintf(io.Stdout, "sync run %d: %d companies attempted, %d succeeded (%d changed), %d failed; cases: %d inserted, %d updated, %d removed; %d upstream calls; %s\n",
 		res.RunID, res.Attempted, res.Succeeded, res.Changed, res.Failed, res.Inserted, res.Updated, res.Removed, res.UpstreamCalls, res.Duration.Round(1e6))
-	st := a.Totals()
+	st := assessor.Totals()
 	fmt.Fprintf(io.Stdout, "scores: %d companies rescored, %d scores changed, %d alerts raised\n", st.Scored, st.Changed, st.Alerts)
 	if res.Stopped {
 		return fmt.Errorf("stopped: the upstream refused permission (see the log)")

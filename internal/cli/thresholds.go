@@ -2,15 +2,14 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/rs/zerolog"
-
+	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/daemon"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
@@ -63,18 +62,34 @@ func parseWeek(s string) (scoring.Date, error) {
 	return thresholdsdb.WeekOf(d), nil
 }
 
+// weekFlag is the -week flag of the commands that work on one week.
+type weekFlag struct{ value *string }
+
+func newWeekFlag(fs *flag.FlagSet) weekFlag {
+	return weekFlag{fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")}
+}
+
+// of returns the week the flag names, or job's current week when it is
+// not set; a bad value is a usage error.
+func (f weekFlag) of(job *thresholdsdb.Job) (scoring.Date, error) {
+	if *f.value == "" {
+		return job.CurrentWeek(), nil
+	}
+	week, err := parseWeek(*f.value)
+	if err != nil {
+		return 0, usageError{err.Error()}
+	}
+	return week, nil
+}
+
 func isoWeek(d scoring.Date) string {
 	y, w := d.Time().ISOWeek()
 	return fmt.Sprintf("%d-W%02d", y, w)
 }
 
-func newWeeklyJob(cfg config.Config, log zerolog.Logger, pool *pgxpool.Pool) *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: pool, Params: cfg.Thresholds, Today: todayIn(cfg.Timezone), Log: log.With().Str("component", "thresholds").Logger()}
-}
-
 func runThresholdsRecompute(ctx context.Context, c *command, args []string, io IO) error {
 	fs := c.flags()
-	weekFlag := fs.String("week", "", "ISO week (2026-W48) or a date in it; default: this week")
+	weekFlag := newWeekFlag(fs)
 	dry := fs.Bool("dry-run", false, "print the table it would write, and the changes from last week, without writing")
 	if err := c.parse(fs, args, io); err != nil {
 		return err
@@ -84,12 +99,10 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 		return err
 	}
 	defer pool.Close()
-	job := newWeeklyJob(cfg, log, pool)
-	week := job.CurrentWeek()
-	if *weekFlag != "" {
-		if week, err = parseWeek(*weekFlag); err != nil {
-			return usageError{err.Error()}
-		}
+	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
+	week, err := weekFlag.of(job)
+	if err != nil {
+		return err
 	}
 	var res thresholdsdb.Result
 	if *dry {

@@ -56,6 +56,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{map[string]string{"ARBSYNC_UPSTREAM_URL": "https://user:pw@vendor"}, Need{}, "ARBSYNC_UPSTREAM_URL: must not carry credentials"},
 		{map[string]string{"ARBSYNC_UPSTREAM_QPS": "fast"}, Need{}, "ARBSYNC_UPSTREAM_QPS:"},
 		{map[string]string{"ARBSYNC_UPSTREAM_QPS": "-1"}, Need{}, "ARBSYNC_UPSTREAM_QPS:"},
+		{map[string]string{"ARBSYNC_UPSTREAM_QPS": "NaN"}, Need{}, `ARBSYNC_UPSTREAM_QPS: "NaN" is not a number`},
 		{map[string]string{"ARBSYNC_UPSTREAM_CONCURRENCY": "0"}, Need{}, "ARBSYNC_UPSTREAM_CONCURRENCY:"},
 		{map[string]string{"ARBSYNC_UPSTREAM_TIMEOUT": "10"}, Need{}, "ARBSYNC_UPSTREAM_TIMEOUT:"},
 		{map[string]string{"ARBSYNC_SYNC_SCHEDULE": "every five minutes"}, Need{}, "ARBSYNC_SYNC_SCHEDULE:"},

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/httpapi"
 	"github.com/arbsync/arbsync/internal/outbox"
@@ -58,11 +59,7 @@ func New(ctx context.Context, d Deps) (*Daemon, error) {
 		m.Close()
 		return nil, fmt.Errorf("refusing to start: %w", err)
 	}
-	jm, err := newJobMetrics(d.Registry, d.Pool, d.Log.With().Str("component", "metrics").Logger())
-	if err != nil {
-		m.Close()
-		return nil, err
-	}
+	jm := newJobMetrics(d.Registry, d.Pool, d.Log.With().Str("component", "metrics").Logger())
 	return &Daemon{
 		d:        d,
 		migrator: m,
@@ -166,10 +163,8 @@ func (dm *Daemon) catchUp(ctx context.Context, j Job, sched cron.Schedule) {
 		if !errors.Is(err, ErrLeaseHeld) {
 			return
 		}
-		select {
-		case <-ctx.Done():
+		if backoff.Sleep(ctx, catchUpRetry) != nil {
 			return
-		case <-time.After(catchUpRetry):
 		}
 		overdue, err := dm.runner.overdue(ctx, j, sched, time.Now().In(dm.d.Config.Timezone))
 		if err == nil && !overdue {

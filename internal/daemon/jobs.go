@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/robfig/cron/v3"
 	"github.com/rs/zerolog"
 
@@ -45,31 +46,31 @@ type jobMetrics struct {
 // jobOutcomes are the outcomes a run is counted under.
 var jobOutcomes = []string{"ok", "error", "skipped", "cancelled"}
 
-func newJobMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log zerolog.Logger) (*jobMetrics, error) {
+// newJobMetrics registers the job metrics on reg (nil registers them
+// nowhere). Registering them twice on one registry panics.
+func newJobMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, log zerolog.Logger) *jobMetrics {
+	f := promauto.With(reg)
 	m := &jobMetrics{
-		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+		runs: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_job_runs_total",
 			Help: "Scheduled job runs on this replica, by task (the job's name) and outcome (ok, error, skipped, cancelled by shutdown).",
 		}, []string{"task", "outcome"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		duration: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "arbsync_job_duration_seconds",
 			Help:    "Duration of scheduled job runs on this replica, by task (the job's name).",
 			Buckets: prometheus.ExponentialBuckets(0.05, 3, 10),
 		}, []string{"task"}),
 	}
-	last := &lastSuccessCollector{
-		pool: pool,
-		log:  log,
-		desc: prometheus.NewDesc("arbsync_job_last_success_timestamp_seconds",
-			"Unix time of the last successful run of each task (the job's name) on any replica, as recorded in arbsync.job_runs; read from the database at each scrape.",
-			[]string{"task"}, nil),
+	if reg != nil {
+		reg.MustRegister(&lastSuccessCollector{
+			pool: pool,
+			log:  log,
+			desc: prometheus.NewDesc("arbsync_job_last_success_timestamp_seconds",
+				"Unix time of the last successful run of each task (the job's name) on any replica, as recorded in arbsync.job_runs; read from the database at each scrape.",
+				[]string{"task"}, nil),
+		})
 	}
-	for _, c := range []prometheus.Collector{m.runs, m.duration, last} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
+	return m
 }
 
 // initTask creates a task's series at zero, so that the first failure of a
@@ -226,10 +227,6 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // `thresholds recompute`: it takes the job's lease (ErrLeaseHeld if another
 // replica holds it) and records the run in arbsync.job_runs.
 func RunExclusive(ctx context.Context, pool *pgxpool.Pool, replica string, log zerolog.Logger, j Job) error {
-	m, err := newJobMetrics(prometheus.NewRegistry(), pool, log)
-	if err != nil {
-		return err
-	}
-	r := &runner{pool: pool, replica: replica, log: log, metrics: m}
+	r := &runner{pool: pool, replica: replica, log: log, metrics: newJobMetrics(nil, pool, log)}
 	return r.run(ctx, j)
 }

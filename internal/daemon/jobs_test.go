@@ -25,8 +25,7 @@ func TestJobMetrics(t *testing.T) {
 	pool := testdb.New(t)
 	var log bytes.Buffer
 	reg := prometheus.NewRegistry()
-	m, err := newJobMetrics(reg, pool, zerolog.New(&log))
-	require.NoError(t, err)
+	m := newJobMetrics(reg, pool, zerolog.New(&log))
 	r := &runner{pool: pool, replica: "replica-1", log: zerolog.New(&log), metrics: m}
 
 	require.NoError(t, r.run(ctx, Job{Name: "tidy", Run: func(context.Context) error { return nil }}))
@@ -41,7 +40,7 @@ func TestJobMetrics(t *testing.T) {
 
 	// Another replica's success, recorded in the database, is this one's
 	// to report too.
-	_, err = pool.Exec(ctx, `INSERT INTO arbsync.job_runs (job, last_success_at) VALUES ('thresholds', '2026-11-23 03:00:07+00')`)
+	_, err := pool.Exec(ctx, `INSERT INTO arbsync.job_runs (job, last_success_at) VALUES ('thresholds', '2026-11-23 03:00:07+00')`)
 	require.NoError(t, err)
 	mfs, err := reg.Gather()
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/sync"
@@ -97,7 +98,10 @@ func (l *listener) run(ctx context.Context) error {
 	// On shutdown, wait for a pass the listener started: it finishes or
 	// releases its companies like any other pass.
 	defer func() { <-dispatched }()
-	backoff := time.Second
+	// Reconnect 1 s after a connection that worked, doubling while
+	// connections fail, at most 30 s apart.
+	reconnect := backoff.Policy{Base: time.Second, Cap: 30 * time.Second}
+	failures := 0
 	for ctx.Err() == nil {
 		listened, err := l.listenOnce(ctx, codes)
 		if ctx.Err() != nil {
@@ -109,15 +113,14 @@ func (l *listener) run(ctx context.Context) error {
 			return nil
 		}
 		if listened {
-			backoff = time.Second // the connection worked: start over
+			failures = 0 // the connection worked: start over
 		}
-		l.log.Warn().Err(err).Dur("retry_in", backoff).Msg("watchlist listener lost its connection")
-		select {
-		case <-ctx.Done():
+		failures++
+		wait := reconnect.Delay(failures)
+		l.log.Warn().Err(err).Dur("retry_in", wait).Msg("watchlist listener lost its connection")
+		if backoff.Sleep(ctx, wait) != nil {
 			return nil
-		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 30*time.Second)
 	}
 	return nil
 }

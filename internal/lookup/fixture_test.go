@@ -20,7 +20,6 @@ import (
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/sim/simtest"
 	"github.com/arbsync/arbsync/internal/testdb"
-	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/sync"
 )
@@ -41,6 +40,7 @@ type bundle struct {
 type setupOpts struct {
 	unknownShare float64
 	noEngine     bool // live fetches disabled
+	cacheSize    int  // Options.CacheSize
 }
 
 func setup(t *testing.T, o setupOpts) *bundle {
@@ -55,6 +55,7 @@ func setup(t *testing.T, o setupOpts) *bundle {
 		Token:      testToken,
 		Registerer: b.reg,
 		Logger:     zerolog.New(b.logs).Level(zerolog.DebugLevel),
+		CacheSize:  o.cacheSize,
 	}
 	if o.noEngine {
 		opts.Engine = nil
@@ -76,7 +77,9 @@ func serve(t *testing.T, opts lookup.Options) string {
 
 func newEngine(t *testing.T, pool *pgxpool.Pool, s *sim.Server, url string) *casesync.Engine {
 	t.Helper()
-	return simtest.Engine(t, pool, simtest.Client(t, url, upstream.Config{}), s, casesync.Options{Workers: 4}, zerolog.Nop())
+	cfg := simtest.Config(url)
+	cfg.Upstream.Concurrency = 4
+	return simtest.Engine(t, pool, simtest.Client(t, cfg), s, cfg, zerolog.Nop())
 }
 
 // findCode returns the first generated code (from base on) that ok accepts.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/singleflight"
 
@@ -23,20 +24,16 @@ type Handler struct {
 	opts    Options
 	token   [sha256.Size]byte
 	q       *db.Queries
-	cache   *cache
+	cache   *expirable.LRU[string, *Response] // nil when off
 	flights singleflight.Group
 	metrics *metrics
 	log     zerolog.Logger
 }
 
-// New builds a handler; it fails on missing options and when the metrics
-// cannot be registered (for instance twice on one Registerer).
+// New builds a handler; it fails on missing options. Building two on one
+// Registerer panics (their metrics would collide).
 func New(opts Options) (*Handler, error) {
 	opts, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	m, err := newMetrics(opts.Registerer)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +42,7 @@ func New(opts Options) (*Handler, error) {
 		token:   sha256.Sum256([]byte(opts.Token)),
 		q:       db.New(opts.Pool),
 		cache:   newCache(opts.CacheSize, opts.CacheTTL),
-		metrics: m,
+		metrics: newMetrics(opts.Registerer),
 		log:     opts.Logger.With().Str("component", "lookup").Logger(),
 	}, nil
 }
@@ -129,12 +126,14 @@ func (h *Handler) serve(r *http.Request) (*Response, *apiError) {
 // cached returns the cached answer for code unless it has expired or its
 // data has grown older than the freshness limit meanwhile.
 func (h *Handler) cached(code string) (*Response, bool) {
-	now := h.opts.Now()
-	resp, ok := h.cache.get(code, now)
+	if h.cache == nil {
+		return nil, false
+	}
+	resp, ok := h.cache.Get(code)
 	if !ok {
 		return nil, false
 	}
-	resp = resp.at(now, h.opts.Freshness, SourceCache)
+	resp = resp.at(h.opts.Now(), h.opts.Freshness, SourceCache)
 	if resp.Stale {
 		return nil, false
 	}

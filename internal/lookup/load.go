@@ -106,8 +106,8 @@ func (h *Handler) serveStored(snap *snapshot, source string, refreshErr *Refresh
 	now := h.opts.Now()
 	resp := buildResponse(&snap.row, snap.cases, source).at(now, h.opts.Freshness, source)
 	resp.RefreshError = refreshErr
-	if !resp.Stale && refreshErr == nil {
-		h.cache.put(snap.row.CreditCode, resp, now)
+	if !resp.Stale && refreshErr == nil && h.cache != nil {
+		h.cache.Add(snap.row.CreditCode, resp)
 	}
 	return resp
 }

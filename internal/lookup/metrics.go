@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Cache tiers, the values of the tier label.
@@ -26,21 +27,24 @@ type metrics struct {
 	totals map[string]int64
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+// newMetrics registers the lookup metrics on reg (nil registers them
+// nowhere). Registering them twice on one registry panics.
+func newMetrics(reg prometheus.Registerer) *metrics {
+	f := promauto.With(reg)
 	m := &metrics{
-		cacheRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+		cacheRequests: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_cache_requests_total",
 			Help: "Risk lookups asked of a cache tier (local: in-process cache; postgres: fresh data in the database), by result (hit, miss).",
 		}, []string{"tier", "result"}),
-		hitRatio: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		hitRatio: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "arbsync_cache_hit_ratio",
 			Help: "Hits over requests of a cache tier since start.",
 		}, []string{"tier"}),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+		requests: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_lookup_requests_total",
 			Help: "Risk lookup HTTP requests by response status code.",
 		}, []string{"code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		duration: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "arbsync_lookup_duration_seconds",
 			Help:    "Duration of risk lookup HTTP requests, by where the answer came from (cache, postgres, upstream, error).",
 			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
@@ -59,15 +63,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for _, s := range []string{SourceCache, SourcePostgres, SourceUpstream, "error"} {
 		m.duration.WithLabelValues(s)
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.cacheRequests, m.hitRatio, m.requests, m.duration} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
+	return m
 }
 
 // cacheResult counts one hit or miss of a tier and updates its ratio.

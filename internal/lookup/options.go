@@ -44,7 +44,8 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// Logger receives the lookup's logs.
 	Logger zerolog.Logger
-	// Now is the clock that ages data and cache entries (default time.Now).
+	// Now is the clock that ages data (default time.Now); cached answers
+	// expire on the wall clock.
 	Now func() time.Time
 }
 

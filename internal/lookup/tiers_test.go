@@ -69,6 +69,18 @@ arbsync_cache_hit_ratio{tier="postgres"} 1
 	require.Equal(t, 2.0, b.metric(t, "arbsync_lookup_requests_total", map[string]string{"code": "200"}))
 }
 
+func TestWithoutCacheEveryAnswerComesFromPostgres(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{cacheSize: -1})
+	code := b.knownCode(t, 250)
+	b.watch(t, code)
+	b.syncNow(t, code)
+
+	require.Equal(t, lookup.SourcePostgres, b.get(t, code, "").response(t).Source)
+	require.Equal(t, lookup.SourcePostgres, b.get(t, code, "").response(t).Source, "nothing was cached")
+	require.Equal(t, 2.0, b.metric(t, "arbsync_cache_requests_total", map[string]string{"tier": "local", "result": "miss"}))
+}
+
 func TestRefreshFetchesAKnownCompanyOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/alerts/alertstest"
+	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/testdb"
 )
@@ -22,9 +23,9 @@ import (
 // daemon does.
 func buildSenders(t *testing.T, env map[string]string) alerts.Senders {
 	t.Helper()
-	cfgs, err := alerts.ParseChannels(func(k string) string { return env[k] }, nil)
+	cfg, err := config.Load(config.Env{Getenv: func(k string) string { return env[k] }}, config.Need{})
 	require.NoError(t, err)
-	s, err := alerts.BuildSenders(cfgs, &http.Client{Timeout: time.Minute}, time.Now)
+	s, err := alerts.BuildSenders(cfg.Channels, &http.Client{Timeout: time.Minute}, time.Now)
 	require.NoError(t, err)
 	return s
 }
@@ -33,11 +34,10 @@ func buildSenders(t *testing.T, env map[string]string) alerts.Senders {
 // called (or the test ends); wake signals new alerts.
 func runWorker(t *testing.T, pool *pgxpool.Pool, s alerts.Senders, replica string, lease time.Duration) (wake chan struct{}, stop func()) {
 	t.Helper()
-	w, err := outbox.New(pool, outbox.Options{
+	w := outbox.New(pool, outbox.Options{
 		Replica: replica, Senders: s, Lease: lease, Poll: 100 * time.Millisecond,
 		Backoff: alerts.Backoff{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, MaxAttempts: 20},
 	}, zerolog.Nop(), nil)
-	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	wake = make(chan struct{}, 1)
 	done := make(chan struct{})

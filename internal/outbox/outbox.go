@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/rs/zerolog"
 
 	"github.com/arbsync/arbsync/db"
@@ -47,8 +48,9 @@ type metrics struct {
 	pending  prometheus.Gauge
 }
 
-// New builds a worker; reg may be nil.
-func New(pool *pgxpool.Pool, opts Options, log zerolog.Logger, reg prometheus.Registerer) (*Worker, error) {
+// New builds a worker whose metrics go to reg (nil: nowhere). Building two
+// on one registry panics (their metrics would collide).
+func New(pool *pgxpool.Pool, opts Options, log zerolog.Logger, reg prometheus.Registerer) *Worker {
 	if opts.Lease <= 0 {
 		opts.Lease = 30 * time.Second
 	}
@@ -62,28 +64,22 @@ func New(pool *pgxpool.Pool, opts Options, log zerolog.Logger, reg prometheus.Re
 	if opts.Backoff.Base == 0 {
 		opts.Backoff = alerts.DefaultBackoff()
 	}
+	f := promauto.With(reg)
 	m := &metrics{
-		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+		attempts: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbsync_alert_deliveries_total",
 			Help: "Alert delivery attempts, by channel kind and outcome (sent, retriable, throttled, permanent).",
 		}, []string{"kind", "outcome"}),
-		pending: prometheus.NewGauge(prometheus.GaugeOpts{
+		pending: f.NewGauge(prometheus.GaugeOpts{
 			Name: "arbsync_alert_deliveries_pending",
 			Help: "Alert deliveries waiting to be sent or retried.",
 		}),
-	}
-	if reg != nil {
-		for _, c := range []prometheus.Collector{m.attempts, m.pending} {
-			if err := reg.Register(c); err != nil {
-				return nil, err
-			}
-		}
 	}
 	w := &Worker{pool: pool, opts: opts, log: log.With().Str("component", "outbox").Logger(), metrics: m}
 	for _, s := range opts.Senders {
 		w.channels = append(w.channels, &channel{w: w, sender: s, log: w.log.With().Str("channel", s.Name()).Logger()})
 	}
-	return w, nil
+	return w
 }
 
 // Run delivers until ctx is done, each channel in its own goroutine: at each

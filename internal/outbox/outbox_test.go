@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/testdb"
 )
@@ -75,9 +76,9 @@ func senders(t *testing.T, r *receiver, levels string) alerts.Senders {
 		"ARBSYNC_ALERT_OPS_SECRET": r.secret,
 		"ARBSYNC_ALERT_OPS_LEVELS": levels,
 	}
-	cfgs, err := alerts.ParseChannels(func(k string) string { return env[k] }, nil)
+	cfg, err := config.Load(config.Env{Getenv: func(k string) string { return env[k] }}, config.Need{})
 	require.NoError(t, err)
-	s, err := alerts.BuildSenders(cfgs, &http.Client{Timeout: 2 * time.Second}, time.Now)
+	s, err := alerts.BuildSenders(cfg.Channels, &http.Client{Timeout: 2 * time.Second}, time.Now)
 	require.NoError(t, err)
 	return s
 }
@@ -96,12 +97,10 @@ func addAlert(t *testing.T, pool *pgxpool.Pool, key, level string) {
 
 func newWorker(t *testing.T, pool *pgxpool.Pool, s alerts.Senders, replica string, lease time.Duration) *outbox.Worker {
 	t.Helper()
-	w, err := outbox.New(pool, outbox.Options{
+	return outbox.New(pool, outbox.Options{
 		Replica: replica, Senders: s, Lease: lease,
 		Backoff: alerts.Backoff{Base: time.Millisecond, Max: 2 * time.Millisecond, MaxAttempts: 10},
 	}, zerolog.Nop(), nil)
-	require.NoError(t, err)
-	return w
 }
 
 func count(t *testing.T, pool *pgxpool.Pool, sql string) int {

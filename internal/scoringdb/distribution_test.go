@@ -20,7 +20,6 @@ import (
 	"github.com/arbsync/arbsync/internal/sim/simtest"
 	"github.com/arbsync/arbsync/internal/testdb"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
-	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sync"
@@ -122,7 +121,9 @@ func (b *syncBundle) today() scoring.Date { return scoring.DateOf(b.sim.Date().U
 
 func (b *syncBundle) engine(t *testing.T, replica string) *casesync.Engine {
 	t.Helper()
-	return simtest.Engine(t, b.pool, simtest.Client(t, b.url, upstream.Config{}), b.sim, casesync.Options{Replica: replica}, zerolog.Nop())
+	cfg := simtest.Config(b.url)
+	cfg.ReplicaID = replica
+	return simtest.Engine(t, b.pool, simtest.Client(t, cfg), b.sim, cfg, zerolog.Nop())
 }
 
 func (b *syncBundle) pass(t *testing.T, e *casesync.Engine, opts casesync.PassOptions) casesync.PassResult {

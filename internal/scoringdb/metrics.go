@@ -2,6 +2,7 @@ package scoringdb
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Metrics are the scoring metrics. A nil *Metrics records nothing. The
@@ -12,24 +13,20 @@ type Metrics struct {
 	alerts  prometheus.Counter
 }
 
-// NewMetrics registers the scoring metrics on reg.
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	m := &Metrics{
-		changed: prometheus.NewCounter(prometheus.CounterOpts{
+// NewMetrics registers the scoring metrics on reg (nil registers them
+// nowhere). Registering them twice on one registry panics.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	f := promauto.With(reg)
+	return &Metrics{
+		changed: f.NewCounter(prometheus.CounterOpts{
 			Name: "arbsync_scores_changed_total",
 			Help: "Score-history rows appended (a company's score, a component or its level changed).",
 		}),
-		alerts: prometheus.NewCounter(prometheus.CounterOpts{
+		alerts: f.NewCounter(prometheus.CounterOpts{
 			Name: "arbsync_alerts_created_total",
 			Help: "Alerts written to the outbox.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.changed, m.alerts} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
 }
 
 func (m *Metrics) observe(st Stats) {

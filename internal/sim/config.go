@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/rs/zerolog"
 )
@@ -40,7 +41,7 @@ type Config struct {
 	// AccessID is the tianyuan Access-Id accepted.
 	AccessID string
 	// AccessKey is the tianyuan Access Key (32 hex characters).
-	AccessKey upstream.Secret
+	AccessKey secret.Value
 	// Product is the tianyuan product code served (default QYGL8271);
 	// other products answer 1008.
 	Product string

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -42,7 +41,7 @@ func (s *Server) drawFault(proto string) fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.faults
-	x := s.dice.float()
+	x := s.dice.Float64()
 	if x < f.Hang {
 		return fault{kind: faultHang, hangFor: cmpOr(f.HangFor, DefaultHangFor)}
 	}
@@ -85,16 +84,6 @@ func cmpOr(d, def time.Duration) time.Duration {
 	return def
 }
 
-// hang waits until the fault's time passes or the client leaves.
-func hang(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
-
 // writeHTTPFault answers an injected HTTP status the way gateways do: an
 // HTML page, or for 429 a JSON envelope with Retry-After.
 func (s *Server) writeHTTPFault(w http.ResponseWriter, status int) {
@@ -109,10 +98,10 @@ func (s *Server) writeHTTPFault(w http.ResponseWriter, status int) {
 // writeGarbage answers 200 with something that is not the envelope.
 func (s *Server) writeGarbage(w http.ResponseWriter) {
 	s.mu.Lock()
-	html := s.dice.chance(0.5)
+	html := s.dice.Float64() < 0.5
 	junk := make([]byte, 256)
 	for i := range junk {
-		junk[i] = byte(s.dice.next())
+		junk[i] = byte(s.dice.Uint64())
 	}
 	s.mu.Unlock()
 	if html {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/rs/zerolog"
 )
@@ -81,9 +82,9 @@ func serveFlags(ctx context.Context, stderr io.Writer, f flagValues) error {
 		if err != nil {
 			return fmt.Errorf("sim: -access-key-file: %w", err)
 		}
-		cfg.AccessKey = upstream.Secret(strings.TrimSpace(string(b)))
+		cfg.AccessKey = secret.Value(strings.TrimSpace(string(b)))
 	default:
-		cfg.AccessKey = upstream.Secret(f.accessKey)
+		cfg.AccessKey = secret.Value(f.accessKey)
 	}
 	if cfg.Faults, err = ParseFaults(f.errorRates); err != nil {
 		return fmt.Errorf("sim: -error-rate: %w", err)

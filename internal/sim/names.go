@@ -1,5 +1,7 @@
 package sim
 
+import "math/rand/v2"
+
 // Name parts. Read-only.
 const (
 	// brandChars make up 字号 (trade names) such as 恒达 or 华信.
@@ -10,16 +12,16 @@ const (
 
 // pickRune returns a random character of s, a string of CJK ideographs
 // (3 bytes each in UTF-8).
-func pickRune(s string, r *rng) string {
-	i := r.intn(len(s) / 3)
+func pickRune(s string, r *rand.Rand) string {
+	i := r.IntN(len(s) / 3)
 	return s[3*i : 3*i+3]
 }
 
 // pick returns one of words at random.
-func pick(r *rng, words ...string) string { return words[r.intn(len(words))] }
+func pick(r *rand.Rand, words ...string) string { return words[r.IntN(len(words))] }
 
 // businessWord is the line of business in a company name, by division.
-func businessWord(div *division, r *rng) string {
+func businessWord(div *division, r *rand.Rand) string {
 	switch div.code {
 	case "51":
 		return pick(r, "商贸", "贸易", "进出口", "供应链")
@@ -85,14 +87,14 @@ func businessWord(div *division, r *rng) string {
 
 // companyName builds a plausible registered name such as
 // 北京恒达科技有限公司; large companies are more often joint-stock.
-func companyName(city string, div *division, employees int, r *rng) string {
+func companyName(city string, div *division, employees int, r *rand.Rand) string {
 	brand := pickRune(brandChars, r) + pickRune(brandChars, r)
 	word := businessWord(div, r)
 	if div.section == 'S' || div.section == 'T' {
 		return city + "市" + brand + word
 	}
 	suffix := "有限公司"
-	switch x := r.float(); {
+	switch x := r.Float64(); {
 	case employees > 300 && x < 0.3, x < 0.04:
 		suffix = "股份有限公司"
 	case x < 0.1:
@@ -102,9 +104,9 @@ func companyName(city string, div *division, employees int, r *rng) string {
 }
 
 // workerName is an anonymized worker as published: 张某 or 张某某.
-func workerName(r *rng) string {
+func workerName(r *rand.Rand) string {
 	s := pickRune(surnames, r)
-	if r.chance(0.5) {
+	if r.Float64() < 0.5 {
 		return s + "某某"
 	}
 	return s + "某"
@@ -112,6 +114,6 @@ func workerName(r *rng) string {
 
 // agencyName is another company (a labor-dispatch agency) in cases where
 // the watched company is only a third party.
-func agencyName(city string, r *rng) string {
+func agencyName(city string, r *rand.Rand) string {
 	return city + pickRune(brandChars, r) + pickRune(brandChars, r) + pick(r, "劳务派遣", "人力资源", "劳务服务") + "有限公司"
 }

@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
 // place is a labor-dispute arbitration committee and the court of the
 // same district (for the non-labor litigation the tianyuan product also
@@ -62,7 +65,7 @@ var places = [...]place{
 // homePlace picks a company's home committee: one in the province its
 // credit code names (positions 3-4 are the province of registration) when
 // the table has one, otherwise any.
-func homePlace(code string, r *rng) int {
+func homePlace(code string, r *rand.Rand) int {
 	if len(code) >= 4 {
 		prov := code[2:4]
 		first, n := -1, 0
@@ -75,16 +78,16 @@ func homePlace(code string, r *rng) int {
 			}
 		}
 		if n > 0 {
-			return first + r.intn(n)
+			return first + r.IntN(n)
 		}
 	}
-	return r.intn(len(places))
+	return r.IntN(len(places))
 }
 
 // hearingPlace picks where one case is heard: the home committee for most
 // cases, another committee of the same province (a branch office) for some.
-func hearingPlace(home int, r *rng) int {
-	if !r.chance(0.12) {
+func hearingPlace(home int, r *rand.Rand) int {
+	if r.Float64() >= 0.12 {
 		return home
 	}
 	prov := places[home].prov
@@ -97,5 +100,5 @@ func hearingPlace(home int, r *rng) int {
 			n++
 		}
 	}
-	return first + r.intn(n)
+	return first + r.IntN(n)
 }

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math"
-	"math/bits"
-)
+import "math/rand/v2"
 
 // Everything the simulator invents is derived from hashes of (seed, credit
 // code, salt): no state, no precomputation, the same answer on every call
@@ -18,6 +15,8 @@ const (
 	saltNoiseCase
 	saltUnknown
 	saltName
+	saltDistress
+	saltCollective
 )
 
 // mix64 is the splitmix64 finalizer: a bijective, well-mixing hash step.
@@ -40,40 +39,12 @@ func hashKey(seed int64, code string, salt uint64, index uint64) uint64 {
 	return mix64(h ^ index*0xd1b54a32d192ed03)
 }
 
-// rng is a splitmix64 stream: tiny, fast, allocation-free and
-// deterministic. It is not safe for concurrent use (each generator owns
-// its own).
-type rng struct{ s uint64 }
-
-func newRNG(seed int64, code string, salt, index uint64) rng {
-	return rng{s: hashKey(seed, code, salt, index)}
-}
-
-func (r *rng) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	return mix64(r.s)
-}
-
-// float returns a uniform number in [0, 1).
-func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
-
-// intn returns a uniform integer in [0, n), n > 0.
-func (r *rng) intn(n int) int {
-	hi, _ := bits.Mul64(r.next(), uint64(n))
-	return int(hi)
+// newRNG returns the random stream of (seed, code, salt, index): math/rand/v2's
+// PCG seeded with their hash. It is not safe for concurrent use (each
+// generator owns its own).
+func newRNG(seed int64, code string, salt, index uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(hashKey(seed, code, salt, index), 0))
 }
 
 // between returns a uniform float in [lo, hi).
-func (r *rng) between(lo, hi float64) float64 { return lo + (hi-lo)*r.float() }
-
-// norm returns a standard normal variate (Box–Muller).
-func (r *rng) norm() float64 {
-	u := 1 - r.float() // (0, 1]
-	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*r.float())
-}
-
-// exp returns an exponential variate with mean 1.
-func (r *rng) exp() float64 { return -math.Log(1 - r.float()) }
-
-// chance reports true with probability p.
-func (r *rng) chance(p float64) bool { return r.float() < p }
+func between(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }

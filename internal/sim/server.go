@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
 	"github.com/rs/zerolog"
@@ -35,7 +37,7 @@ type Server struct {
 	mu     sync.Mutex // guards faults, quota, dice
 	faults Faults
 	quota  *rate.Limiter // nil: none
-	dice   rng
+	dice   *rand.Rand
 
 	stats stats
 }
@@ -50,7 +52,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		faults: cloneFaults(cfg.Faults),
-		dice:   rng{s: mix64(uint64(cfg.Seed) ^ 0x5eed)},
+		dice:   rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
 	}
 	s.stats.reset()
 	if cfg.Protocol != ProtocolSigned {
@@ -150,6 +152,15 @@ func (s *Server) Truth(code string) (upstream.Company, bool) {
 	return TruthAt(s.cfg.Seed, code, s.Date()), true
 }
 
+// History returns Truth and the company's distress episodes on the current
+// simulated date, or false when the vendor does not know the code.
+func (s *Server) History(code string) (History, bool) {
+	if !s.Known(code) {
+		return History{}, false
+	}
+	return HistoryAt(s.cfg.Seed, code, s.Date()), true
+}
+
 // Profile returns the company profile behind code for this server's seed.
 func (s *Server) Profile(code string) CompanyProfile { return Profile(s.cfg.Seed, code) }
 
@@ -178,21 +189,11 @@ func (s *Server) delay(ctx context.Context) error {
 	d := s.cfg.Latency
 	if s.cfg.Jitter > 0 {
 		s.mu.Lock()
-		x := s.dice.float()
+		x := s.dice.Float64()
 		s.mu.Unlock()
 		d += time.Duration((2*x - 1) * float64(s.cfg.Jitter))
 	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Sleep(ctx, d)
 }
 
 // overQuota takes a quota token, reporting whether none was left.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/upstream"
 )
 
@@ -162,7 +163,7 @@ func (s *Server) serveSigned(w http.ResponseWriter, r *http.Request, body []byte
 	f := s.drawFault(proto)
 	switch f.kind {
 	case faultHang:
-		hang(r.Context(), f.hangFor)
+		_ = backoff.Sleep(r.Context(), f.hangFor) // or until the client leaves
 	case faultCode:
 		s.logRequest(proto, code, describe("code", f.code))
 		s.signedError(w, http.StatusOK, f.code, "")
@@ -209,7 +210,7 @@ func (s *Server) corruptSigned(pg *signedPage) {
 		return
 	}
 	s.mu.Lock()
-	which := s.dice.intn(3)
+	which := s.dice.IntN(3)
 	s.mu.Unlock()
 	c := &pg.Cases[0]
 	switch which {

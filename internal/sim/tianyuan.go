@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/internal/upstream"
 	"github.com/arbsync/arbsync/internal/uscc"
@@ -197,30 +198,30 @@ func noiseRate(p *CompanyProfile) float64 { return min(0.2+0.3*p.DisputeRate, 20
 func planNoise(seed int64, p *CompanyProfile, i int, filed day) noiseCase {
 	r := newRNG(seed, p.CreditCode, saltNoiseCase, uint64(i))
 	home := &places[p.home]
-	nc := noiseCauses[r.intn(len(noiseCauses))]
+	nc := noiseCauses[r.IntN(len(noiseCauses))]
 	n := noiseCase{
-		id:    strconv.FormatUint(r.next()|1<<63, 16) + strconv.FormatUint(r.next()|1<<63, 16),
+		id:    strconv.FormatUint(r.Uint64()|1<<63, 16) + strconv.FormatUint(r.Uint64()|1<<63, 16),
 		cause: nc.name, tree: nc.tree, court: home.court, filed: filed,
-		role:  pick(&r, "原告", "被告"),
-		other: home.city + pickRune(brandChars, &r) + pickRune(brandChars, &r) + pick(&r, "商贸", "建材", "实业", "科技") + "有限公司",
+		role:  pick(r, "原告", "被告"),
+		other: home.city + pickRune(brandChars, r) + pickRune(brandChars, r) + pick(r, "商贸", "建材", "实业", "科技") + "有限公司",
 	}
-	n.caseNo = "（" + strconv.Itoa(filed.time().Year()) + "）" + home.courtCode + "民初" + strconv.Itoa(1+r.intn(40000)) + "号"
-	n.amount = money.Fen(math.Round(8_000_000 * math.Exp(1.2*r.norm())))
-	n.closes = filed + 30 + day(120*r.exp())
-	switch x := r.float(); {
+	n.caseNo = "（" + strconv.Itoa(filed.time().Year()) + "）" + home.courtCode + "民初" + strconv.Itoa(1+r.IntN(40000)) + "号"
+	n.amount = money.Fen(math.Round(8_000_000 * math.Exp(1.2*r.NormFloat64())))
+	n.closes = filed + 30 + day(120*r.ExpFloat64())
+	switch x := r.Float64(); {
 	case x < 0.5:
 		n.jafs = "判决"
-		n.victory = pick(&r, "胜诉", "败诉", "部分胜诉")
+		n.victory = pick(r, "胜诉", "败诉", "部分胜诉")
 		if n.victory != "胜诉" {
-			n.award = fraction(n.amount, r.between(0.3, 1))
+			n.award = fraction(n.amount, between(r, 0.3, 1))
 		}
 	case x < 0.85:
 		n.jafs = "调解"
-		n.award = fraction(n.amount, r.between(0.3, 0.9))
+		n.award = fraction(n.amount, between(r, 0.3, 0.9))
 	default:
 		n.jafs = "撤诉"
 	}
-	n.tod = [2]int{8*3600 + r.intn(12*3600), 8*3600 + r.intn(12*3600)}
+	n.tod = [2]int{8*3600 + r.IntN(12*3600), 8*3600 + r.IntN(12*3600)}
 	return n
 }
 
@@ -330,7 +331,7 @@ func (s *Server) serveTianyuan(w http.ResponseWriter, r *http.Request, body []by
 	f := s.drawFault(proto)
 	switch f.kind {
 	case faultHang:
-		hang(r.Context(), f.hangFor)
+		_ = backoff.Sleep(r.Context(), f.hangFor) // or until the client leaves
 	case faultCode:
 		fail(code, http.StatusOK, f.code)
 		return
@@ -392,7 +393,7 @@ func (s *Server) corruptTianyuan(data *tianyuanData) {
 			continue
 		}
 		s.mu.Lock()
-		which := s.dice.intn(3)
+		which := s.dice.IntN(3)
 		s.mu.Unlock()
 		switch which {
 		case 0:

@@ -1,8 +1,7 @@
 package upstream
 
 import (
-	"github.com/arbsync/arbsync/internal/secret"
-
+	"cmp"
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/arbsync/arbsync/internal/secret"
 )
 
 // Protocols accepted in Config.Protocol.
@@ -22,11 +23,13 @@ const (
 	ProtocolTianyuan = "tianyuan"
 )
 
-// Defaults applied by New to zero-valued Config fields.
+// Defaults applied by New to zero-valued Config fields. They are the
+// defaults of the daemon's configuration too (package config reads
+// ARBSYNC_UPSTREAM_PRODUCT, _CONCURRENCY and _TIMEOUT with them).
 const (
 	DefaultProduct          = "QYGL8271"
-	DefaultConcurrency      = 8
-	DefaultTimeout          = 10 * time.Second
+	DefaultConcurrency      = 16
+	DefaultTimeout          = 15 * time.Second
 	DefaultMaxBodyBytes     = 8 << 20
 	DefaultPageSize         = 50
 	DefaultMaxRetries       = 3
@@ -56,17 +59,17 @@ type Config struct {
 	AccessID string
 	// AccessKey is the tianyuan Access Key: 32 hex characters, the 16-byte
 	// AES-128 key.
-	AccessKey Secret
+	AccessKey secret.Value
 	// Product is the tianyuan product code in the URL (default QYGL8271).
 	Product string
 
 	// QPS is the request rate the client holds (a token bucket, burst 1);
 	// 0 means unlimited. Set it to the quota the vendor sold.
 	QPS float64
-	// Concurrency is the most requests in flight (default 8). The adaptive
+	// Concurrency is the most requests in flight (default 16). The adaptive
 	// limit moves below it on busy answers and never above it.
 	Concurrency int
-	// Timeout bounds one HTTP attempt, body included (default 10 s). A
+	// Timeout bounds one HTTP attempt, body included (default 15 s). A
 	// timeout is a busy error and is retried.
 	Timeout time.Duration
 	// MaxBodyBytes is the largest response body read (default 8 MiB);
@@ -104,39 +107,17 @@ type Config struct {
 // WithDefaults returns c with every zero-valued field that has a default
 // set to it.
 func (c Config) WithDefaults() Config {
-	if c.Protocol == "" {
-		c.Protocol = ProtocolSigned
-	}
-	if c.Product == "" {
-		c.Product = DefaultProduct
-	}
-	if c.Concurrency == 0 {
-		c.Concurrency = DefaultConcurrency
-	}
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.PageSize == 0 {
-		c.PageSize = DefaultPageSize
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
-	if c.BackoffBase == 0 {
-		c.BackoffBase = DefaultBackoffBase
-	}
-	if c.BackoffCap == 0 {
-		c.BackoffCap = DefaultBackoffCap
-	}
-	if c.RetryBudgetRatio == 0 {
-		c.RetryBudgetRatio = DefaultRetryBudgetRatio
-	}
-	if c.RetryBudgetFloor == 0 {
-		c.RetryBudgetFloor = DefaultRetryBudgetFloor
-	}
+	c.Protocol = cmp.Or(c.Protocol, ProtocolSigned)
+	c.Product = cmp.Or(c.Product, DefaultProduct)
+	c.Concurrency = cmp.Or(c.Concurrency, DefaultConcurrency)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
+	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.MaxRetries = cmp.Or(c.MaxRetries, DefaultMaxRetries)
+	c.BackoffBase = cmp.Or(c.BackoffBase, DefaultBackoffBase)
+	c.BackoffCap = cmp.Or(c.BackoffCap, DefaultBackoffCap)
+	c.RetryBudgetRatio = cmp.Or(c.RetryBudgetRatio, DefaultRetryBudgetRatio)
+	c.RetryBudgetFloor = cmp.Or(c.RetryBudgetFloor, DefaultRetryBudgetFloor)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -172,10 +153,8 @@ func (c Config) Validate() error {
 	default:
 		bad("Protocol %q must be %q or %q", c.Protocol, ProtocolSigned, ProtocolTianyuan)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("BaseURL %q must be an absolute http or https URL", c.BaseURL)
-	} else if u.User != nil {
-		bad("BaseURL must not carry credentials")
+	if err := CheckBaseURL(c.BaseURL); err != nil {
+		bad("BaseURL: %w", err)
 	}
 	if c.QPS < 0 {
 		bad("QPS %g must not be negative (0 means unlimited)", c.QPS)
@@ -213,9 +192,25 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// CheckBaseURL reports whether s can be a vendor's root URL: an absolute
+// http or https URL without credentials in it. Its errors never repeat a
+// URL that carries credentials.
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("is not a valid URL (e.g. https://api.vendor.example)")
+	case u.User != nil:
+		return errors.New("must not carry credentials in the URL")
+	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
 // ParseAccessKey decodes a tianyuan Access Key (32 hex characters) into
 // the 16-byte AES-128 key. Its errors never repeat the key.
-func ParseAccessKey(s Secret) ([]byte, error) {
+func ParseAccessKey(s secret.Value) ([]byte, error) {
 	v := strings.TrimSpace(string(s))
 	if len(v) != 32 {
 		return nil, fmt.Errorf("must be 32 hex characters, got %d characters", len(v))

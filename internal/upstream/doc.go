@@ -51,7 +51,7 @@
 // are wrapped with the credit code and page: "fetch 9144…: page 2: after 3
 // retries: upstream busy: code 5001 (系统繁忙), http 200, request 7f3a".
 // Neither errors nor logs carry keys, signatures or request bodies; Config
-// prints and encodes without its secrets, and AccessKey is a Secret.
+// prints and encodes without its secrets, and AccessKey is a secret.Value.
 //
 // # Load control
 //

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/arbsync/arbsync/internal/backoff"
 )
 
 // withRetries sends prep until it succeeds, fails with a kind that is not
@@ -34,7 +35,7 @@ func (c *Client) withRetries(ctx context.Context, prep *prepared) (*page, error)
 		delay := c.backoff(retry, ue.retryAfter)
 		c.m.retries.Inc()
 		c.log.Debug().Err(err).Int("retry", retry+1).Dur("backoff", delay).Msg("retrying upstream request")
-		if err := sleep(ctx, delay); err != nil {
+		if err := backoff.Sleep(ctx, delay); err != nil {
 			return nil, fmt.Errorf("waiting to retry: %w", err)
 		}
 	}
@@ -48,28 +49,12 @@ func afterRetries(n int, err error) error {
 	return fmt.Errorf("after %d retries: %w", n, err)
 }
 
-// backoff is the delay before retry number retry+1: uniform in
-// [0, min(cap, base·2^retry)] ("full jitter"), raised to the vendor's
-// Retry-After when that is larger, never above the cap.
+// backoff is the delay before retry number retry+1: capped exponential
+// backoff with full jitter, raised to the vendor's Retry-After when that is
+// larger, never above the cap.
 func (c *Client) backoff(retry int, retryAfter time.Duration) time.Duration {
-	ceiling := c.cfg.BackoffCap
-	if retry < 30 {
-		ceiling = min(ceiling, c.cfg.BackoffBase<<retry)
-	}
-	d := rand.N(ceiling + 1)
+	d := backoff.Policy{Base: c.cfg.BackoffBase, Cap: c.cfg.BackoffCap, Jitter: backoff.FullJitter}.Delay(retry + 1)
 	return min(max(d, retryAfter), c.cfg.BackoffCap)
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // retryBudget bounds retries to a share of first attempts, so a vendor in

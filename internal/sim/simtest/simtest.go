@@ -1,7 +1,7 @@
 // Package simtest starts the upstream simulator for tests, as the daemon
 // meets a vendor: the signed protocol over real HTTP, with one RSA key per
-// test binary, and an upstream client and sync engine wired to it the way
-// the daemon wires them.
+// test binary, and an upstream client and sync engine wired to it by the
+// daemon's own wiring (package app) from the daemon's configuration.
 package simtest
 
 import (
@@ -16,10 +16,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/zerolog"
 
-	"github.com/arbsync/arbsync/internal/scoringdb"
+	"github.com/arbsync/arbsync/internal/app"
+	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/sim"
 	"github.com/arbsync/arbsync/internal/upstream"
-	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sync"
 )
 
@@ -69,51 +69,46 @@ func Start(t testing.TB, o Options) (*sim.Server, string) {
 	return s, srv.URL
 }
 
-// Client is an upstream client for the simulator at url. Fields of c left
-// zero get the test defaults: concurrency 8, retries after 1–5 ms.
-func Client(t testing.TB, url string, c upstream.Config) *upstream.Client {
+// Config is the daemon's default configuration (config.Default) pointed
+// at the simulator at url, with what tests change: the signed protocol as
+// AppID with Key, at most 8 requests in flight (and so 8 fetch workers),
+// retried after 1–5 ms, claims of 50 companies held for a minute, dates in
+// UTC, and replica "replica-1". A test changes more in the value it gets.
+func Config(url string) config.Config {
+	cfg := config.Default()
+	u := &cfg.Upstream
+	u.Protocol, u.BaseURL, u.AppID, u.PrivateKey = upstream.ProtocolSigned, url, AppID, Key()
+	u.Concurrency = 8
+	u.BackoffBase, u.BackoffCap = time.Millisecond, 5*time.Millisecond
+	cfg.SyncBatch, cfg.SyncLease = 50, time.Minute
+	cfg.Timezone = time.UTC
+	cfg.ReplicaID = "replica-1"
+	return cfg
+}
+
+// Client is the upstream client the daemon builds from cfg (see Config).
+func Client(t testing.TB, cfg config.Config) *upstream.Client {
 	t.Helper()
-	c.Protocol = upstream.ProtocolSigned
-	c.BaseURL = url
-	c.AppID = AppID
-	c.PrivateKey = Key()
-	if c.Concurrency == 0 {
-		c.Concurrency = 8
-	}
-	if c.BackoffBase == 0 {
-		c.BackoffBase = time.Millisecond
-		c.BackoffCap = 5 * time.Millisecond
-	}
-	client, err := upstream.New(c)
+	client, err := app.App{Config: cfg}.Upstream()
 	if err != nil {
 		t.Fatalf("upstream client: %v", err)
 	}
 	return client
 }
 
-// Engine is a sync engine over client with the daemon's scoring hook (fixed
-// thresholds by default, today being the simulator's date) and small
-// batches. o.Replica names it; zero batch sizes get the test defaults.
-func Engine(t testing.TB, pool *pgxpool.Pool, client *upstream.Client, s *sim.Server, o casesync.Options, log zerolog.Logger) *casesync.Engine {
+// Engine is the sync engine the daemon builds from cfg over client, with
+// the daemon's scoring hook (today being the simulator's date), in write
+// transactions of at most 40 companies.
+func Engine(t testing.TB, pool *pgxpool.Pool, client *upstream.Client, s *sim.Server, cfg config.Config, log zerolog.Logger) *casesync.Engine {
 	t.Helper()
-	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: func() scoring.Date { return scoring.DateOf(s.Date().UTC()) }}
-	o.Hook = a.SyncHook()
-	if o.Replica == "" {
-		o.Replica = "replica-1"
+	a := app.App{Config: cfg, Log: log, Pool: pool, Now: s.Date}
+	assessor, err := a.Assessor()
+	if err != nil {
+		t.Fatalf("assessor: %v", err)
 	}
-	if o.Workers == 0 {
-		o.Workers = 8
-	}
-	if o.ClaimBatch == 0 {
-		o.ClaimBatch = 50
-	}
-	if o.WriteBatch == 0 {
-		o.WriteBatch = 40
-	}
-	if o.Lease == 0 {
-		o.Lease = time.Minute
-	}
-	e, err := casesync.New(pool, client, o, log, nil)
+	opts := a.SyncOptions(assessor.SyncHook())
+	opts.WriteBatch = 40
+	e, err := a.Engine(client, opts)
 	if err != nil {
 		t.Fatalf("sync engine: %v", err)
 	}

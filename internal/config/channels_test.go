@@ -1,11 +1,13 @@
-package alerts_test
+package config
 
 import (
 	"errors"
-	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/internal/alerts"
 )
@@ -16,19 +18,8 @@ const (
 	feishuURL   = "https://open.feishu.cn/open-apis/bot/v2/hook/0f6a3c2e-81d4-4b7a-9c1e-5d2f8a7b6c4e"
 )
 
-func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
-func files(m map[string]string) func(string) ([]byte, error) {
-	return func(p string) ([]byte, error) {
-		if v, ok := m[p]; ok {
-			return []byte(v), nil
-		}
-		return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
-	}
-}
-
-func TestParseChannels(t *testing.T) {
-	got, err := alerts.ParseChannels(env(map[string]string{
+func TestChannels(t *testing.T) {
+	c, err := Load(envOf(map[string]string{
 		"ARBSYNC_ALERT_CHANNELS":       " ops, HR ,risk,erp",
 		"ARBSYNC_ALERT_OPS_KIND":       "wecom",
 		"ARBSYNC_ALERT_OPS_URL":        wecomURL,
@@ -42,29 +33,30 @@ func TestParseChannels(t *testing.T) {
 		"ARBSYNC_ALERT_RISK_LEVELS":    "warning, urgent, warning",
 		"ARBSYNC_ALERT_ERP_KIND":       "webhook",
 		"ARBSYNC_ALERT_ERP_URL":        "http://erp.internal/hooks/arbsync",
-	}), files(map[string]string{
+		"ARBSYNC_ALERT_ERP_RATE_LIMIT": "5/1s",
+	}, map[string]string{
 		"/run/secrets/hr_url":    dingtalkURL + "\n",
 		"/run/secrets/hr_secret": "SECabc123\n",
-	}))
-	must(t, err)
+	}), Need{})
+	require.NoError(t, err)
 	both := []alerts.Level{alerts.LevelWarning, alerts.LevelUrgent}
 	want := []alerts.ChannelConfig{
 		{Name: "ops", Kind: alerts.KindWeCom, URL: wecomURL, Levels: []alerts.Level{alerts.LevelUrgent}},
 		{Name: "hr", Kind: alerts.KindDingTalk, URL: dingtalkURL, Secret: "SECabc123", Levels: both},
 		{Name: "risk", Kind: alerts.KindFeishu, URL: feishuURL, Secret: "qE4xX9kLmN2pR7sT5vW8yZ1a", Levels: both},
-		{Name: "erp", Kind: alerts.KindWebhook, URL: "http://erp.internal/hooks/arbsync", Levels: both},
+		{Name: "erp", Kind: alerts.KindWebhook, URL: "http://erp.internal/hooks/arbsync", Levels: both, RateLimit: alerts.RateLimit{N: 5, Per: time.Second}},
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got  %#v\nwant %#v", got, want)
+	if !reflect.DeepEqual(c.Channels, want) {
+		t.Errorf("got  %#v\nwant %#v", c.Channels, want)
 	}
 
-	none, err := alerts.ParseChannels(env(nil), nil)
-	if err != nil || none != nil {
-		t.Errorf("no channels configured: %v, %v", none, err)
+	c, err = Load(envOf(nil, nil), Need{})
+	if err != nil || c.Channels != nil {
+		t.Errorf("no channels configured: %v, %v", c.Channels, err)
 	}
 }
 
-func TestParseChannelsErrorsNameTheVariable(t *testing.T) {
+func TestChannelErrorsNameTheVariable(t *testing.T) {
 	base := map[string]string{"ARBSYNC_ALERT_CHANNELS": "ops", "ARBSYNC_ALERT_OPS_KIND": "wecom", "ARBSYNC_ALERT_OPS_URL": wecomURL}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
@@ -94,44 +86,65 @@ func TestParseChannelsErrorsNameTheVariable(t *testing.T) {
 			"ARBSYNC_ALERT_OPS_URL: leave timestamp and sign out"},
 		{"Feishu URL without token", with("ARBSYNC_ALERT_OPS_KIND", "feishu", "ARBSYNC_ALERT_OPS_URL", "https://open.feishu.cn/open-apis/bot/v2/hook/"),
 			"ARBSYNC_ALERT_OPS_URL: a Feishu bot URL ends in /hook/{token}"},
-		{"URL from a bad file", with("ARBSYNC_ALERT_OPS_URL", "", "ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/nope"),
-			"ARBSYNC_ALERT_OPS_URL_FILE: open /run/secrets/nope: file does not exist"},
+		{"bad URL from a file", with("ARBSYNC_ALERT_OPS_URL", "", "ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/relative"),
+			"ARBSYNC_ALERT_OPS_URL_FILE: not an absolute http(s) URL"},
+		{"URL from a missing file", with("ARBSYNC_ALERT_OPS_URL", "", "ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/nope"),
+			"ARBSYNC_ALERT_OPS_URL_FILE: cannot read /run/secrets/nope: file does not exist"},
 		{"URL and URL_FILE", with("ARBSYNC_ALERT_OPS_URL_FILE", "/run/secrets/ops"),
-			"ARBSYNC_ALERT_OPS_URL and ARBSYNC_ALERT_OPS_URL_FILE are both set; use one"},
+			"ARBSYNC_ALERT_OPS_URL: set either ARBSYNC_ALERT_OPS_URL or ARBSYNC_ALERT_OPS_URL_FILE, not both"},
 		{"empty secret file", with("ARBSYNC_ALERT_OPS_KIND", "dingtalk", "ARBSYNC_ALERT_OPS_URL", dingtalkURL, "ARBSYNC_ALERT_OPS_SECRET_FILE", "/run/secrets/empty"),
 			"ARBSYNC_ALERT_OPS_SECRET_FILE: file /run/secrets/empty is empty"},
 		{"secret on WeCom", with("ARBSYNC_ALERT_OPS_SECRET", "SEC693a91f6"), "ARBSYNC_ALERT_OPS_SECRET: WeCom robots are not signed"},
+		{"bad rate limit", with("ARBSYNC_ALERT_OPS_RATE_LIMIT", "fast"), "ARBSYNC_ALERT_OPS_RATE_LIMIT:"},
 		{"bad level", with("ARBSYNC_ALERT_OPS_LEVELS", "warning,critical"), `ARBSYNC_ALERT_OPS_LEVELS: "critical" is not one of warning, urgent`},
 		{"bad channel name", with("ARBSYNC_ALERT_CHANNELS", "ops,hr-team"), `ARBSYNC_ALERT_CHANNELS: channel name "hr-team" may contain only letters, digits and _`},
 		{"duplicate channel", with("ARBSYNC_ALERT_CHANNELS", "ops,OPS"), `ARBSYNC_ALERT_CHANNELS: channel "OPS" is listed twice`},
 		{"trailing comma", with("ARBSYNC_ALERT_CHANNELS", "ops,"), `ARBSYNC_ALERT_CHANNELS: empty channel name in "ops,"`},
 		{"listed but not configured", with("ARBSYNC_ALERT_CHANNELS", "ops,hr"), "ARBSYNC_ALERT_HR_KIND: is required"},
 	}
+	files := map[string]string{"/run/secrets/empty": "\n", "/run/secrets/ops": wecomURL, "/run/secrets/relative": "qyapi.weixin.qq.com/send?key=693a91f6"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfgs, err := alerts.ParseChannels(env(tt.env), files(map[string]string{"/run/secrets/empty": "\n", "/run/secrets/ops": wecomURL}))
+			c, err := Load(envOf(tt.env, files), Need{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("want error containing %q, got %v", tt.want, err)
 			}
-			if cfgs != nil {
-				t.Errorf("configs returned with an error: %v", cfgs)
+			if c.Channels != nil {
+				t.Errorf("channels returned with an error: %v", c.Channels)
 			}
 			// Neither the key in the URL nor any secret value is printed.
-			assertNoSecrets(t, err, "693a91f6", "c8a5f1e3b2d4a6c8e0f2")
+			for _, s := range []string{"693a91f6", "c8a5f1e3b2d4a6c8e0f2"} {
+				require.NotContains(t, err.Error(), s)
+			}
 		})
 	}
 }
 
-func TestParseChannelsReportsEveryProblem(t *testing.T) {
-	_, err := alerts.ParseChannels(env(map[string]string{
+func TestChannelsReportEveryProblem(t *testing.T) {
+	_, err := Load(envOf(map[string]string{
 		"ARBSYNC_ALERT_CHANNELS":  "ops,hr",
 		"ARBSYNC_ALERT_OPS_KIND":  "slack",
 		"ARBSYNC_ALERT_HR_KIND":   "feishu",
 		"ARBSYNC_ALERT_HR_URL":    feishuURL,
 		"ARBSYNC_ALERT_HR_LEVELS": "all",
-	}), nil)
+	}, nil), Need{})
 	var joined interface{ Unwrap() []error }
 	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
 		t.Fatalf("want 3 problems (OPS_KIND, OPS_URL, HR_LEVELS), got %v", err)
+	}
+}
+
+// A bad channel and a bad variable of the rest of the configuration are
+// reported together, in one error.
+func TestChannelProblemsAreListedWithTheRest(t *testing.T) {
+	_, err := Load(envOf(map[string]string{
+		"ARBSYNC_UPSTREAM_QPS":   "fast",
+		"ARBSYNC_ALERT_CHANNELS": "ops",
+		"ARBSYNC_ALERT_OPS_KIND": "slack",
+		"ARBSYNC_ALERT_OPS_URL":  "http://127.0.0.1:9/",
+	}, nil), Need{Database: true})
+	require.Error(t, err)
+	for _, v := range []string{"ARBSYNC_UPSTREAM_QPS:", "ARBSYNC_ALERT_OPS_KIND:", "DATABASE_URL:"} {
+		require.Contains(t, err.Error(), v)
 	}
 }

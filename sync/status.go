@@ -3,11 +3,14 @@ package casesync
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 
+	"github.com/arbsync/arbsync/internal/backoff"
 	"github.com/arbsync/arbsync/internal/upstream"
 )
+
+// What a sync attempt leaves in arbsync.sync_state: a status, the kind of
+// error that failed it, and when a failed company is tried again.
 
 // Statuses of arbsync.sync_state.status.
 const (
@@ -32,7 +35,9 @@ func ErrorKind(err error) string {
 	}
 }
 
-// Backoff decides when a failed company is tried again.
+// Backoff decides when a failed company is tried again: a capped
+// exponential backoff, spread ±20 % so that companies that failed together
+// are not retried together.
 type Backoff struct {
 	Base time.Duration // first retry delay (default 2m)
 	Cap  time.Duration // longest delay (default 6h)
@@ -46,19 +51,16 @@ type Backoff struct {
 // failures-th consecutive failure. not_found parks the company (infinity)
 // until an admin edits its watchlist row.
 func (b Backoff) After(err error, failures int, now time.Time) (string, time.Time) {
-	base, ceil, forbidden := b.Base, b.Cap, b.Forbidden
-	if base <= 0 {
-		base = 2 * time.Minute
+	p := backoff.Policy{Base: b.Base, Cap: b.Cap, Jitter: backoff.Spread(0.2), Rand: b.Jitter}
+	if p.Base <= 0 {
+		p.Base = 2 * time.Minute
 	}
-	if ceil <= 0 {
-		ceil = 6 * time.Hour
+	if p.Cap <= 0 {
+		p.Cap = 6 * time.Hour
 	}
+	forbidden := b.Forbidden
 	if forbidden <= 0 {
 		forbidden = time.Hour
-	}
-	jitter := b.Jitter
-	if jitter == nil {
-		jitter = rand.Float64
 	}
 	var ue *upstream.Error
 	if errors.As(err, &ue) {
@@ -69,12 +71,5 @@ func (b Backoff) After(err error, failures int, now time.Time) (string, time.Tim
 			return StatusForbidden, now.Add(forbidden)
 		}
 	}
-	d := base
-	for i := 1; i < failures && d < ceil; i++ {
-		d *= 2
-	}
-	d = min(d, ceil)
-	// ±20% jitter spreads retries of companies that failed together.
-	d = time.Duration(float64(d) * (0.8 + 0.4*jitter()))
-	return StatusFailing, now.Add(d)
+	return StatusFailing, now.Add(p.Delay(failures))
 }
