@@ -186,7 +186,7 @@ SELECT c.credit_code, w.company_name, w.industry_code, (c.score * 100)::bigint A
        c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen
 FROM arbsync.current_scores c
 JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
-ORDER BY c.score, c.credit_code
+ORDER BY c.score, c.recent_cases DESC, c.recent_claim_amount DESC, c.credit_code
 LIMIT $1
 `
 

@@ -108,6 +108,102 @@ type ArbsyncAppliedThreshold struct {
 	AppliedAt time.Time
 }
 
+// 回测结果：每次回测按评分规则、阈值方法、告警级别、结果指标与门类各一行（门类为空表示全部企业）
+type ArbsyncBacktestResult struct {
+	// 回测编号
+	RunID int64
+	// 评分规则版本
+	RuleVersion int32
+	// 阈值方法：fixed 固定（全局截断，告警量与规则 1 固定阈值相同）、dynamic 动态（每周行业阈值，预算相同）
+	Method string
+	// 告警级别：warning 预警（含紧急）、urgent 紧急
+	Severity string
+	// 结果指标：any 观察期内有新的被申请人案件；serious 观察期内立案的被申请人案件败诉或部分败诉、未执行或部分执行，或新案件不少于 3 件
+	Outcome string
+	// 门类代码；空字符串表示全部企业
+	SectionCode string
+	// 企业数
+	Companies int32
+	// 观测数（企业 × 周；同一企业各周高度相关）
+	Observations int64
+	// 结果为真的观测数
+	Positives int64
+	// 基准告警量 k：规则 1 固定阈值在这些观测中的告警数
+	Volume int64
+	// 本方法的告警数（固定方法在截断处的并列按比例计，可为小数）
+	Flagged float64
+	// 告警且结果为真的观测数
+	Hits float64
+	// 基准率：结果为真的观测占比
+	BaseRate pgtype.Float8
+	// 精确率：命中 / 告警
+	Precision pgtype.Float8
+	// 精确率 95% 置信区间下限（按企业聚类的 Wilson 区间）
+	PrecisionLow pgtype.Float8
+	// 精确率 95% 置信区间上限
+	PrecisionHigh pgtype.Float8
+	// 召回率：命中 / 结果为真的观测
+	Recall pgtype.Float8
+	// 召回率 95% 置信区间下限
+	RecallLow pgtype.Float8
+	// 召回率 95% 置信区间上限
+	RecallHigh pgtype.Float8
+	// 提升度：精确率 / 基准率
+	Lift pgtype.Float8
+	// 提升度 95% 置信区间下限（精确率区间除以基准率）
+	LiftLow pgtype.Float8
+	// 提升度 95% 置信区间上限
+	LiftHigh pgtype.Float8
+	// 评分的 AUC：结果为真的观测评分低于（更危险）结果为假的观测的概率，并列计一半；与方法和级别无关
+	Auc pgtype.Float8
+	// AUC 95% 置信区间下限（按企业聚类）
+	AucLow pgtype.Float8
+	// AUC 95% 置信区间上限
+	AucHigh pgtype.Float8
+	// 精确率减去规则 1 固定阈值（基准）在相同级别与结果指标下的精确率；基准本身为空
+	PrecisionDiff pgtype.Float8
+	// 精确率差 95% 置信区间下限（同一批企业配对、按企业聚类）
+	PrecisionDiffLow pgtype.Float8
+	// 精确率差 95% 置信区间上限
+	PrecisionDiffHigh pgtype.Float8
+	// AUC 减去规则 1 的 AUC；规则 1 为空
+	AucDiff pgtype.Float8
+	// AUC 差 95% 置信区间下限（配对、按企业聚类）
+	AucDiffLow pgtype.Float8
+	// AUC 差 95% 置信区间上限
+	AucDiffHigh pgtype.Float8
+}
+
+// 回测批次：每次运行 arbsync thresholds backtest 一行，记录回测的周、观察期、企业数与方法版本
+type ArbsyncBacktestRun struct {
+	// 回测编号
+	ID int64
+	// 计算时间
+	ComputedAt time.Time
+	// 第一周（周一）
+	FromWeek time.Time
+	// 最后一周（周一）
+	ToWeek time.Time
+	// 观察期天数：每周之后多少天内的新案件计入结果
+	HorizonDays int32
+	// 回测的周数
+	Weeks int32
+	// 因观察期尚未结束而略过的周数
+	SkippedWeeks int32
+	// 企业数（启用且同步成功过的监控企业）
+	Companies int32
+	// 观测数：企业 × 周
+	Observations int64
+	// 比较的评分规则版本
+	Rules []int32
+	// 回测方法版本（结果指标、等告警量比较、置信区间）
+	BacktestVersion int32
+	// 动态阈值方法版本
+	MethodVersion int32
+	// 仍存在的前视偏差说明
+	LookAhead string
+}
+
 // 劳动仲裁案件（规范化）：每家企业每个上游案件一行；案件从不删除，上游不再返回时标记 removed_at
 type ArbsyncCase struct {
 	// 统一社会信用代码
@@ -424,6 +520,8 @@ type ArbsyncThresholdReport struct {
 	Csv string
 	// 生成时间
 	GeneratedAt time.Time
+	// 最近一次回测结果 CSV（报告生成时）
+	BacktestCsv string
 }
 
 // 监控名单：由管理员直接编辑；插入或修改后守护进程数秒内同步该企业；删除或停用只停止同步，不删除历史
@@ -494,6 +592,86 @@ type BiAlert struct {
 	ChannelsPending int64
 	// 永久失败渠道数
 	ChannelsFailed int64
+}
+
+// 回测结果：所有回测批次（latest 标记最近一次），评分规则 1 与 2 × 固定与动态阈值在相同告警量下的精确率、召回率、提升度与 AUC，全部企业与各门类
+type BiBacktestResult struct {
+	// 回测编号
+	RunID int64
+	// 是否最近一次回测
+	Latest bool
+	// 计算时间
+	ComputedAt time.Time
+	// 第一周（周一）
+	FromWeek time.Time
+	// 最后一周（周一）
+	ToWeek time.Time
+	// 观察期天数
+	HorizonDays int32
+	// 回测的周数
+	Weeks int32
+	// 评分规则版本
+	RuleVersion int32
+	// 阈值方法：fixed 固定、dynamic 动态
+	Method string
+	// 告警级别：warning 预警（含紧急）、urgent 紧急
+	Severity string
+	// 结果指标：any 有新的被申请人案件、serious 严重（败诉、未执行或不少于 3 件新案件）
+	Outcome string
+	// 门类代码；为空表示全部企业
+	SectionCode bool
+	// 门类名称；为空表示全部企业
+	SectionName *string
+	// 企业数
+	Companies int32
+	// 观测数（企业 × 周；同一企业各周高度相关）
+	Observations int64
+	// 结果为真的观测数
+	Positives int64
+	// 基准告警量 k：规则 1 固定阈值的告警数
+	Volume int64
+	// 本方法的告警数
+	Flagged float64
+	// 告警且结果为真的观测数
+	Hits float64
+	// 基准率
+	BaseRate pgtype.Float8
+	// 精确率
+	Precision pgtype.Float8
+	// 精确率 95% 置信区间下限
+	PrecisionLow pgtype.Float8
+	// 精确率 95% 置信区间上限
+	PrecisionHigh pgtype.Float8
+	// 召回率
+	Recall pgtype.Float8
+	// 召回率 95% 置信区间下限
+	RecallLow pgtype.Float8
+	// 召回率 95% 置信区间上限
+	RecallHigh pgtype.Float8
+	// 提升度
+	Lift pgtype.Float8
+	// 提升度 95% 置信区间下限
+	LiftLow pgtype.Float8
+	// 提升度 95% 置信区间上限
+	LiftHigh pgtype.Float8
+	// 评分的 AUC（与方法和级别无关）
+	Auc pgtype.Float8
+	// AUC 95% 置信区间下限
+	AucLow pgtype.Float8
+	// AUC 95% 置信区间上限
+	AucHigh pgtype.Float8
+	// 精确率减去规则 1 固定阈值（基准）的精确率
+	PrecisionDiff pgtype.Float8
+	// 精确率差 95% 置信区间下限（配对）
+	PrecisionDiffLow pgtype.Float8
+	// 精确率差 95% 置信区间上限（配对）
+	PrecisionDiffHigh pgtype.Float8
+	// AUC 减去规则 1 的 AUC
+	AucDiff pgtype.Float8
+	// AUC 差 95% 置信区间下限（配对）
+	AucDiffLow pgtype.Float8
+	// AUC 差 95% 置信区间上限（配对）
+	AucDiffHigh pgtype.Float8
 }
 
 // 劳动仲裁案件明细（含已移除案件，is_removed 标记）

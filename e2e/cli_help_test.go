@@ -42,7 +42,7 @@ func cliCommands() []cliCommand {
 		{name: "score", flags: []string{"json", "all", "code"}, runsBare: true},
 		{name: "thresholds", subs: []string{"recompute", "backtest"}},
 		{name: "thresholds recompute", flags: []string{"week", "dry-run"}},
-		{name: "thresholds backtest", flags: []string{"from", "to", "horizon", "json"}, missing: []string{"-to", "2026-W10"}, missingSays: "-from"},
+		{name: "thresholds backtest", flags: []string{"from", "to", "horizon", "rules", "json"}},
 		{name: "report", subs: []string{"weekly"}},
 		{name: "report weekly", flags: []string{"week", "out"}},
 		{name: "watchlist", subs: []string{"import", "export"}},

@@ -78,3 +78,12 @@ SELECT credit_code, case_no, title, filing_date, (claim_amount * 100)::bigint AS
 FROM arbsync.cases
 WHERE credit_code = ANY(@credit_codes::text[]) AND removed_at IS NULL
 ORDER BY credit_code, filing_date DESC, case_id;
+
+-- name: CasesForBacktest :many
+-- Every stored case of the given companies, removed ones included: the
+-- backtest rebuilds from them what arbsync could know on past dates.
+SELECT credit_code, filing_date, closing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role, title, removed_at
+FROM arbsync.cases
+WHERE credit_code = ANY(@credit_codes::text[])
+ORDER BY credit_code, filing_date, case_id;
