@@ -117,7 +117,7 @@ func history(t *testing.T, pool *pgxpool.Pool) (a, b, e string) {
 }
 
 func backtestJob(pool *pgxpool.Pool) *Job {
-	return &Job{Pool: pool, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return today }, Log: zerolog.Nop()}
+	return &Job{Pool: pool, Rule: scoring.DefaultRule, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return today }, Log: zerolog.Nop()}
 }
 
 func options() BacktestOptions {
