@@ -12,6 +12,58 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const casesForBacktest = `-- name: CasesForBacktest :many
+SELECT credit_code, filing_date, closing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role, title, removed_at
+FROM arbsync.cases
+WHERE credit_code = ANY($1::text[])
+ORDER BY credit_code, filing_date, case_id
+`
+
+type CasesForBacktestRow struct {
+	CreditCode      string
+	FilingDate      time.Time
+	ClosingDate     *time.Time
+	ClaimFen        int64
+	Result          string
+	ExecutionStatus string
+	Role            string
+	Title           string
+	RemovedAt       *time.Time
+}
+
+// Every stored case of the given companies, removed ones included: the
+// backtest rebuilds from them what arbsync could know on past dates.
+func (q *Queries) CasesForBacktest(ctx context.Context, creditCodes []string) ([]CasesForBacktestRow, error) {
+	rows, err := q.db.Query(ctx, casesForBacktest, creditCodes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CasesForBacktestRow{}
+	for rows.Next() {
+		var i CasesForBacktestRow
+		if err := rows.Scan(
+			&i.CreditCode,
+			&i.FilingDate,
+			&i.ClosingDate,
+			&i.ClaimFen,
+			&i.Result,
+			&i.ExecutionStatus,
+			&i.Role,
+			&i.Title,
+			&i.RemovedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const casesForCompany = `-- name: CasesForCompany :many
 SELECT credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result, filing_date, closing_date, execution_status, unexecuted_amount, committee, upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, removed_at FROM arbsync.cases WHERE credit_code = $1 AND removed_at IS NULL ORDER BY case_id
 `
@@ -147,6 +199,57 @@ func (q *Queries) CasesStored(ctx context.Context, creditCodes []string) ([]Case
 			&i.ClaimFen,
 			&i.AwardFen,
 			&i.UnexecutedFen,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const casesToExplain = `-- name: CasesToExplain :many
+SELECT credit_code, case_no, title, filing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role
+FROM arbsync.cases
+WHERE credit_code = ANY($1::text[]) AND removed_at IS NULL
+ORDER BY credit_code, filing_date DESC, case_id
+`
+
+type CasesToExplainRow struct {
+	CreditCode      string
+	CaseNo          string
+	Title           string
+	FilingDate      time.Time
+	ClaimFen        int64
+	Result          string
+	ExecutionStatus string
+	Role            string
+}
+
+// The current cases of the given companies with their case numbers, in a
+// fixed order: what an alert or a lookup needs to name the cases that drove
+// a score.
+func (q *Queries) CasesToExplain(ctx context.Context, creditCodes []string) ([]CasesToExplainRow, error) {
+	rows, err := q.db.Query(ctx, casesToExplain, creditCodes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CasesToExplainRow{}
+	for rows.Next() {
+		var i CasesToExplainRow
+		if err := rows.Scan(
+			&i.CreditCode,
+			&i.CaseNo,
+			&i.Title,
+			&i.FilingDate,
+			&i.ClaimFen,
+			&i.Result,
+			&i.ExecutionStatus,
+			&i.Role,
 		); err != nil {
 			return nil, err
 		}

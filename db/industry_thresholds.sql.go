@@ -49,6 +49,22 @@ func (q *Queries) AppliedThresholds(ctx context.Context) ([]AppliedThresholdsRow
 	return items, nil
 }
 
+const appliedThresholdsRule = `-- name: AppliedThresholdsRule :one
+SELECT coalesce(max(t.rule_version), 0)::int AS rule_version
+FROM arbsync.industry_thresholds t
+WHERE t.week = (SELECT max(a.week) FROM arbsync.applied_thresholds a)
+`
+
+// The rule of the scores the thresholds in force were computed from: that
+// of the week in force, 0 while the fixed thresholds are (no week applied,
+// or a week without rows).
+func (q *Queries) AppliedThresholdsRule(ctx context.Context) (int32, error) {
+	row := q.db.QueryRow(ctx, appliedThresholdsRule)
+	var rule_version int32
+	err := row.Scan(&rule_version)
+	return rule_version, err
+}
+
 const appliedThresholdsSet = `-- name: AppliedThresholdsSet :execrows
 INSERT INTO arbsync.applied_thresholds AS a (industry_code, warning_threshold, urgent_threshold, threshold_source, week)
 SELECT u.industry_code, u.warning::numeric / 100, u.urgent::numeric / 100, u.source, $1::date
@@ -99,6 +115,7 @@ WITH judged AS (
     FROM arbsync.current_scores c
     JOIN arbsync.watchlist w ON w.credit_code = c.credit_code
     JOIN arbsync.applied_thresholds th ON th.industry_code = w.industry_code
+    WHERE c.rule_version = $1::int
 )
 UPDATE arbsync.current_scores c
 SET level = j.level
@@ -129,9 +146,11 @@ type CurrentScoresRelevelRow struct {
 // company's industry (the rule of scoring.Thresholds.Level: strictly below
 // urgent is urgent, else strictly below warning is warning) and rewrites
 // only the companies whose level changes, returning them with what an
-// alert needs.
-func (q *Queries) CurrentScoresRelevel(ctx context.Context) ([]CurrentScoresRelevelRow, error) {
-	rows, err := q.db.Query(ctx, currentScoresRelevel)
+// alert needs. Only scores of rule_version are judged: a score another rule
+// made is not on the scale of these thresholds, and keeps its level until
+// it is rescored.
+func (q *Queries) CurrentScoresRelevel(ctx context.Context, ruleVersion int32) ([]CurrentScoresRelevelRow, error) {
+	rows, err := q.db.Query(ctx, currentScoresRelevel, ruleVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +186,7 @@ SELECT c.credit_code, w.company_name, w.industry_code, (c.score * 100)::bigint A
        c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen
 FROM arbsync.current_scores c
 JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
-ORDER BY c.score, c.credit_code
+ORDER BY c.score, c.recent_cases DESC, c.recent_claim_amount DESC, c.credit_code
 LIMIT $1
 `
 
@@ -213,6 +232,7 @@ const thresholdScores = `-- name: ThresholdScores :many
 SELECT w.industry_code, (c.score * 100)::bigint AS score, count(*)::int AS companies
 FROM arbsync.current_scores c
 JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
+WHERE c.rule_version = $1::int
 GROUP BY 1, 2
 `
 
@@ -222,10 +242,11 @@ type ThresholdScoresRow struct {
 	Companies    int32
 }
 
-// Enabled companies' current scores, grouped by industry and score (the
-// population of the weekly thresholds, compactly).
-func (q *Queries) ThresholdScores(ctx context.Context) ([]ThresholdScoresRow, error) {
-	rows, err := q.db.Query(ctx, thresholdScores)
+// Enabled companies' current scores made by rule_version, grouped by
+// industry and score (the population of the weekly thresholds, compactly).
+// Scores another rule made are left out: they are not on the same scale.
+func (q *Queries) ThresholdScores(ctx context.Context, ruleVersion int32) ([]ThresholdScoresRow, error) {
+	rows, err := q.db.Query(ctx, thresholdScores, ruleVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +280,7 @@ SELECT t.week, t.industry_code, t.industry_level, i.section_code, t.severity, t.
        coalesce((t.previous * 100)::bigint, -1)::bigint AS previous, t.bound_applied,
        (t.p10 * 100)::bigint AS p10, (t.p25 * 100)::bigint AS p25, (t.p50 * 100)::bigint AS p50,
        (t.p75 * 100)::bigint AS p75, (t.p90 * 100)::bigint AS p90, (t.mean * 100)::bigint AS mean,
-       t.flagged_fixed, t.flagged_dynamic, t.method_version, t.computed_at
+       t.flagged_fixed, t.flagged_dynamic, t.method_version, t.rule_version, t.computed_at
 FROM arbsync.industry_thresholds t
 JOIN arbsync.industries i ON i.code = t.industry_code
 WHERE t.week = $1::date
@@ -288,6 +309,7 @@ type ThresholdsForWeekRow struct {
 	FlaggedFixed   int32
 	FlaggedDynamic int32
 	MethodVersion  int32
+	RuleVersion    int32
 	ComputedAt     time.Time
 }
 
@@ -322,6 +344,7 @@ func (q *Queries) ThresholdsForWeek(ctx context.Context, week time.Time) ([]Thre
 			&i.FlaggedFixed,
 			&i.FlaggedDynamic,
 			&i.MethodVersion,
+			&i.RuleVersion,
 			&i.ComputedAt,
 		); err != nil {
 			return nil, err
@@ -337,39 +360,41 @@ func (q *Queries) ThresholdsForWeek(ctx context.Context, week time.Time) ([]Thre
 const thresholdsInsert = `-- name: ThresholdsInsert :exec
 INSERT INTO arbsync.industry_thresholds (
     week, industry_code, industry_level, severity, n, q, raw, shrunk, final, previous, bound_applied,
-    p10, p25, p50, p75, p90, mean, flagged_fixed, flagged_dynamic, method_version
+    p10, p25, p50, p75, p90, mean, flagged_fixed, flagged_dynamic, method_version, rule_version
 )
 SELECT $1::date, u.industry_code, u.industry_level, u.severity, u.n, u.q::numeric,
        u.raw::numeric / 100, u.shrunk::numeric / 100, u.final::numeric / 100,
        nullif(u.previous, -1)::numeric / 100, u.bound_applied,
        u.p10::numeric / 100, u.p25::numeric / 100, u.p50::numeric / 100, u.p75::numeric / 100,
-       u.p90::numeric / 100, u.mean::numeric / 100, u.flagged_fixed, u.flagged_dynamic, $2::int
+       u.p90::numeric / 100, u.mean::numeric / 100, u.flagged_fixed, u.flagged_dynamic, $2::int,
+       $3::int
 FROM (
     SELECT
-        unnest($3::text[]) AS industry_code,
-        unnest($4::text[]) AS industry_level,
-        unnest($5::text[]) AS severity,
-        unnest($6::int[]) AS n,
-        unnest($7::float8[]) AS q,
-        unnest($8::bigint[]) AS raw,
-        unnest($9::bigint[]) AS shrunk,
-        unnest($10::bigint[]) AS final,
-        unnest($11::bigint[]) AS previous,
-        unnest($12::text[]) AS bound_applied,
-        unnest($13::bigint[]) AS p10,
-        unnest($14::bigint[]) AS p25,
-        unnest($15::bigint[]) AS p50,
-        unnest($16::bigint[]) AS p75,
-        unnest($17::bigint[]) AS p90,
-        unnest($18::bigint[]) AS mean,
-        unnest($19::int[]) AS flagged_fixed,
-        unnest($20::int[]) AS flagged_dynamic
+        unnest($4::text[]) AS industry_code,
+        unnest($5::text[]) AS industry_level,
+        unnest($6::text[]) AS severity,
+        unnest($7::int[]) AS n,
+        unnest($8::float8[]) AS q,
+        unnest($9::bigint[]) AS raw,
+        unnest($10::bigint[]) AS shrunk,
+        unnest($11::bigint[]) AS final,
+        unnest($12::bigint[]) AS previous,
+        unnest($13::text[]) AS bound_applied,
+        unnest($14::bigint[]) AS p10,
+        unnest($15::bigint[]) AS p25,
+        unnest($16::bigint[]) AS p50,
+        unnest($17::bigint[]) AS p75,
+        unnest($18::bigint[]) AS p90,
+        unnest($19::bigint[]) AS mean,
+        unnest($20::int[]) AS flagged_fixed,
+        unnest($21::int[]) AS flagged_dynamic
 ) AS u
 `
 
 type ThresholdsInsertParams struct {
 	Week            time.Time
 	MethodVersion   int32
+	RuleVersion     int32
 	IndustryCodes   []string
 	IndustryLevels  []string
 	Severities      []string
@@ -394,6 +419,7 @@ func (q *Queries) ThresholdsInsert(ctx context.Context, arg ThresholdsInsertPara
 	_, err := q.db.Exec(ctx, thresholdsInsert,
 		arg.Week,
 		arg.MethodVersion,
+		arg.RuleVersion,
 		arg.IndustryCodes,
 		arg.IndustryLevels,
 		arg.Severities,

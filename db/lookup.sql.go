@@ -43,6 +43,13 @@ SELECT
     coalesce(cs.amount_deduction, 0)::float8 AS amount_deduction,
     coalesce(cs.lose_rate_deduction, 0)::float8 AS lose_rate_deduction,
     coalesce(cs.unexecuted_deduction, 0)::float8 AS unexecuted_deduction,
+    coalesce(cs.rule_version, 0)::int AS rule_version,
+    (cs.count_score IS NOT NULL)::boolean AS has_indicators,
+    coalesce(cs.count_score, 0)::float8 AS count_score,
+    coalesce(cs.amount_score, 0)::float8 AS amount_score,
+    coalesce(cs.lose_rate_score, 0)::float8 AS lose_rate_score,
+    coalesce(cs.execution_score, 0)::float8 AS execution_score,
+    coalesce(cs.excluded_cases, 0)::int AS excluded_cases,
     coalesce(th.warning_threshold, 0)::float8 AS warning_threshold,
     coalesce(th.urgent_threshold, 0)::float8 AS urgent_threshold,
     coalesce(th.threshold_source, '')::text AS threshold_source
@@ -85,6 +92,13 @@ type LookupCompanyRow struct {
 	AmountDeduction     float64
 	LoseRateDeduction   float64
 	UnexecutedDeduction float64
+	RuleVersion         int32
+	HasIndicators       bool
+	CountScore          float64
+	AmountScore         float64
+	LoseRateScore       float64
+	ExecutionScore      float64
+	ExcludedCases       int32
 	WarningThreshold    float64
 	UrgentThreshold     float64
 	ThresholdSource     string
@@ -129,6 +143,13 @@ func (q *Queries) LookupCompany(ctx context.Context, creditCode string) (LookupC
 		&i.AmountDeduction,
 		&i.LoseRateDeduction,
 		&i.UnexecutedDeduction,
+		&i.RuleVersion,
+		&i.HasIndicators,
+		&i.CountScore,
+		&i.AmountScore,
+		&i.LoseRateScore,
+		&i.ExecutionScore,
+		&i.ExcludedCases,
 		&i.WarningThreshold,
 		&i.UrgentThreshold,
 		&i.ThresholdSource,

@@ -108,6 +108,102 @@ type ArbsyncAppliedThreshold struct {
 	AppliedAt time.Time
 }
 
+// 回测结果：每次回测按评分规则、阈值方法、告警级别、结果指标与门类各一行（门类为空表示全部企业）
+type ArbsyncBacktestResult struct {
+	// 回测编号
+	RunID int64
+	// 评分规则版本
+	RuleVersion int32
+	// 阈值方法：fixed 固定（全局截断，告警量与规则 1 固定阈值相同）、dynamic 动态（每周行业阈值，预算相同）
+	Method string
+	// 告警级别：warning 预警（含紧急）、urgent 紧急
+	Severity string
+	// 结果指标：any 观察期内有新的被申请人案件；serious 观察期内立案的被申请人案件败诉或部分败诉、未执行或部分执行，或新案件不少于 3 件
+	Outcome string
+	// 门类代码；空字符串表示全部企业
+	SectionCode string
+	// 企业数
+	Companies int32
+	// 观测数（企业 × 周；同一企业各周高度相关）
+	Observations int64
+	// 结果为真的观测数
+	Positives int64
+	// 基准告警量 k：规则 1 固定阈值在这些观测中的告警数
+	Volume int64
+	// 本方法的告警数（固定方法在截断处的并列按比例计，可为小数）
+	Flagged float64
+	// 告警且结果为真的观测数
+	Hits float64
+	// 基准率：结果为真的观测占比
+	BaseRate pgtype.Float8
+	// 精确率：命中 / 告警
+	Precision pgtype.Float8
+	// 精确率 95% 置信区间下限（按企业聚类的 Wilson 区间）
+	PrecisionLow pgtype.Float8
+	// 精确率 95% 置信区间上限
+	PrecisionHigh pgtype.Float8
+	// 召回率：命中 / 结果为真的观测
+	Recall pgtype.Float8
+	// 召回率 95% 置信区间下限
+	RecallLow pgtype.Float8
+	// 召回率 95% 置信区间上限
+	RecallHigh pgtype.Float8
+	// 提升度：精确率 / 基准率
+	Lift pgtype.Float8
+	// 提升度 95% 置信区间下限（精确率区间除以基准率）
+	LiftLow pgtype.Float8
+	// 提升度 95% 置信区间上限
+	LiftHigh pgtype.Float8
+	// 评分的 AUC：结果为真的观测评分低于（更危险）结果为假的观测的概率，并列计一半；与方法和级别无关
+	Auc pgtype.Float8
+	// AUC 95% 置信区间下限（按企业聚类）
+	AucLow pgtype.Float8
+	// AUC 95% 置信区间上限
+	AucHigh pgtype.Float8
+	// 精确率减去规则 1 固定阈值（基准）在相同级别与结果指标下的精确率；基准本身为空
+	PrecisionDiff pgtype.Float8
+	// 精确率差 95% 置信区间下限（同一批企业配对、按企业聚类）
+	PrecisionDiffLow pgtype.Float8
+	// 精确率差 95% 置信区间上限
+	PrecisionDiffHigh pgtype.Float8
+	// AUC 减去规则 1 的 AUC；规则 1 为空
+	AucDiff pgtype.Float8
+	// AUC 差 95% 置信区间下限（配对、按企业聚类）
+	AucDiffLow pgtype.Float8
+	// AUC 差 95% 置信区间上限
+	AucDiffHigh pgtype.Float8
+}
+
+// 回测批次：每次运行 arbsync thresholds backtest 一行，记录回测的周、观察期、企业数与方法版本
+type ArbsyncBacktestRun struct {
+	// 回测编号
+	ID int64
+	// 计算时间
+	ComputedAt time.Time
+	// 第一周（周一）
+	FromWeek time.Time
+	// 最后一周（周一）
+	ToWeek time.Time
+	// 观察期天数：每周之后多少天内的新案件计入结果
+	HorizonDays int32
+	// 回测的周数
+	Weeks int32
+	// 因观察期尚未结束而略过的周数
+	SkippedWeeks int32
+	// 企业数（启用且同步成功过的监控企业）
+	Companies int32
+	// 观测数：企业 × 周
+	Observations int64
+	// 比较的评分规则版本
+	Rules []int32
+	// 回测方法版本（结果指标、等告警量比较、置信区间）
+	BacktestVersion int32
+	// 动态阈值方法版本
+	MethodVersion int32
+	// 仍存在的前视偏差说明
+	LookAhead string
+}
+
 // 劳动仲裁案件（规范化）：每家企业每个上游案件一行；案件从不删除，上游不再返回时标记 removed_at
 type ArbsyncCase struct {
 	// 统一社会信用代码
@@ -188,7 +284,7 @@ type ArbsyncCaseEvent struct {
 	SyncRunID pgtype.Int8
 }
 
-// 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新
+// 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新；规则 2 下各项计数只含企业为被申请人（或未标注身份）的案件
 type ArbsyncCurrentScore struct {
 	// 统一社会信用代码
 	CreditCode string
@@ -196,7 +292,7 @@ type ArbsyncCurrentScore struct {
 	ScoreID int64
 	// 评分基准日
 	AsOf time.Time
-	// 评分规则版本
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
 	RuleVersion int32
 	// 风险评分（0–100）
 	Score pgtype.Numeric
@@ -216,13 +312,13 @@ type ArbsyncCurrentScore struct {
 	LoseRate pgtype.Numeric
 	// 未执行或部分执行案件数
 	UnexecutedCases int32
-	// 次数扣分
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	// 最新案件标题
 	LatestCaseTitle string
@@ -230,6 +326,16 @@ type ArbsyncCurrentScore struct {
 	NextChangeOn *time.Time
 	// 计算时间
 	ComputedAt time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 行业分类（GB/T 4754-2017）：门类 A–T 与大类 01–97，大类指向所属门类
@@ -290,6 +396,8 @@ type ArbsyncIndustryThreshold struct {
 	MethodVersion int32
 	// 计算时间
 	ComputedAt time.Time
+	// 计算本阈值所用评分的规则版本（只用该规则的当前评分；换规则后上周阈值不作为本周的参照）
+	RuleVersion int32
 }
 
 // 定时任务记录：每个任务一行，记录最近运行与结果；租约保证同一时刻只有一个副本运行该任务
@@ -312,7 +420,7 @@ type ArbsyncJobRun struct {
 	LeaseUntil *time.Time
 }
 
-// 评分历史：每家企业每次评分或其组成变化一行（含每项扣分、规则版本与评分日期）
+// 评分历史：每家企业每次评分或其组成变化一行（含规则版本、每项指标得分与扣分、评分日期）；规则 2 下各项计数只含企业为被申请人（或未标注身份）的案件
 type ArbsyncScore struct {
 	// 评分记录编号
 	ID int64
@@ -320,7 +428,7 @@ type ArbsyncScore struct {
 	CreditCode string
 	// 评分基准日（Asia/Shanghai）
 	AsOf time.Time
-	// 评分规则版本
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
 	RuleVersion int32
 	// 风险评分（0–100，越低风险越高）
 	Score pgtype.Numeric
@@ -340,13 +448,13 @@ type ArbsyncScore struct {
 	LoseRate pgtype.Numeric
 	// 未执行或部分执行的案件数（不限年份）
 	UnexecutedCases int32
-	// 次数扣分（每件 20 分）
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分（每万元 5 分，上限 150）
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分（每 10% 扣 15 分）
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分（每件 25 分）
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	// 评分时适用的预警阈值
 	WarningThreshold pgtype.Numeric
@@ -356,6 +464,16 @@ type ArbsyncScore struct {
 	LatestCaseTitle string
 	// 计算时间
 	ComputedAt time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 当前评分分布的增量：当前评分表每条语句按分段写入的净变化（触发器追加），各分段求和即为当前评分的分布；守护进程每分钟合并为每段一行
@@ -438,6 +556,8 @@ type ArbsyncThresholdReport struct {
 	Csv string
 	// 生成时间
 	GeneratedAt time.Time
+	// 最近一次回测结果 CSV（报告生成时）
+	BacktestCsv string
 }
 
 // 监控名单：由管理员直接编辑；插入或修改后守护进程数秒内同步该企业；删除或停用只停止同步，不删除历史
@@ -508,6 +628,86 @@ type BiAlert struct {
 	ChannelsPending int64
 	// 永久失败渠道数
 	ChannelsFailed int64
+}
+
+// 回测结果：所有回测批次（latest 标记最近一次），评分规则 1 与 2 × 固定与动态阈值在相同告警量下的精确率、召回率、提升度与 AUC，全部企业与各门类
+type BiBacktestResult struct {
+	// 回测编号
+	RunID int64
+	// 是否最近一次回测
+	Latest bool
+	// 计算时间
+	ComputedAt time.Time
+	// 第一周（周一）
+	FromWeek time.Time
+	// 最后一周（周一）
+	ToWeek time.Time
+	// 观察期天数
+	HorizonDays int32
+	// 回测的周数
+	Weeks int32
+	// 评分规则版本
+	RuleVersion int32
+	// 阈值方法：fixed 固定、dynamic 动态
+	Method string
+	// 告警级别：warning 预警（含紧急）、urgent 紧急
+	Severity string
+	// 结果指标：any 有新的被申请人案件、serious 严重（败诉、未执行或不少于 3 件新案件）
+	Outcome string
+	// 门类代码；为空表示全部企业
+	SectionCode bool
+	// 门类名称；为空表示全部企业
+	SectionName *string
+	// 企业数
+	Companies int32
+	// 观测数（企业 × 周；同一企业各周高度相关）
+	Observations int64
+	// 结果为真的观测数
+	Positives int64
+	// 基准告警量 k：规则 1 固定阈值的告警数
+	Volume int64
+	// 本方法的告警数
+	Flagged float64
+	// 告警且结果为真的观测数
+	Hits float64
+	// 基准率
+	BaseRate pgtype.Float8
+	// 精确率
+	Precision pgtype.Float8
+	// 精确率 95% 置信区间下限
+	PrecisionLow pgtype.Float8
+	// 精确率 95% 置信区间上限
+	PrecisionHigh pgtype.Float8
+	// 召回率
+	Recall pgtype.Float8
+	// 召回率 95% 置信区间下限
+	RecallLow pgtype.Float8
+	// 召回率 95% 置信区间上限
+	RecallHigh pgtype.Float8
+	// 提升度
+	Lift pgtype.Float8
+	// 提升度 95% 置信区间下限
+	LiftLow pgtype.Float8
+	// 提升度 95% 置信区间上限
+	LiftHigh pgtype.Float8
+	// 评分的 AUC（与方法和级别无关）
+	Auc pgtype.Float8
+	// AUC 95% 置信区间下限
+	AucLow pgtype.Float8
+	// AUC 95% 置信区间上限
+	AucHigh pgtype.Float8
+	// 精确率减去规则 1 固定阈值（基准）的精确率
+	PrecisionDiff pgtype.Float8
+	// 精确率差 95% 置信区间下限（配对）
+	PrecisionDiffLow pgtype.Float8
+	// 精确率差 95% 置信区间上限（配对）
+	PrecisionDiffHigh pgtype.Float8
+	// AUC 减去规则 1 的 AUC
+	AucDiff pgtype.Float8
+	// AUC 差 95% 置信区间下限（配对）
+	AucDiffLow pgtype.Float8
+	// AUC 差 95% 置信区间上限（配对）
+	AucDiffHigh pgtype.Float8
 }
 
 // 劳动仲裁案件明细（含已移除案件，is_removed 标记）
@@ -599,26 +799,30 @@ type BiCaseEvent struct {
 }
 
 type BiCompanyRisk struct {
-	CreditCode          string
-	CompanyName         string
-	Enabled             bool
-	IndustryCode        string
-	IndustryName        string
-	IndustryLevel       string
-	SectionCode         string
-	SectionName         string
-	Score               pgtype.Numeric
-	Level               *string
-	WarningThreshold    pgtype.Numeric
-	UrgentThreshold     pgtype.Numeric
-	ThresholdSource     *string
-	RecentCases         pgtype.Int4
-	RecentClaimAmount   pgtype.Numeric
-	LoseRate            pgtype.Numeric
-	UnexecutedCases     pgtype.Int4
-	CountDeduction      pgtype.Numeric
-	AmountDeduction     pgtype.Numeric
-	LoseRateDeduction   pgtype.Numeric
+	CreditCode        string
+	CompanyName       string
+	Enabled           bool
+	IndustryCode      string
+	IndustryName      string
+	IndustryLevel     string
+	SectionCode       string
+	SectionName       string
+	Score             pgtype.Numeric
+	Level             *string
+	WarningThreshold  pgtype.Numeric
+	UrgentThreshold   pgtype.Numeric
+	ThresholdSource   *string
+	RecentCases       pgtype.Int4
+	RecentClaimAmount pgtype.Numeric
+	LoseRate          pgtype.Numeric
+	UnexecutedCases   pgtype.Int4
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
+	CountDeduction pgtype.Numeric
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
+	AmountDeduction pgtype.Numeric
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
+	LoseRateDeduction pgtype.Numeric
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
 	LatestCaseTitle     *string
 	ScoreAsOf           *time.Time
@@ -627,106 +831,87 @@ type BiCompanyRisk struct {
 	LastSyncAt          *time.Time
 	DataAge             int32
 	IsStale             pgtype.Bool
+	// 评分规则版本（1 或 2）
+	RuleVersion pgtype.Int4
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases pgtype.Int4
 }
 
-// 行业动态阈值：每周每个行业每个严重度一行
 type BiIndustryThreshold struct {
-	// ISO 周一日期
-	Week time.Time
-	// 行业代码
-	IndustryCode string
-	// 行业名称
-	IndustryName string
-	// 行业层级
-	IndustryLevel string
-	// 门类代码
-	SectionCode string
-	// 严重度
-	Severity string
-	// 企业数
-	N int32
-	// 分位点（告警预算）
-	Q pgtype.Numeric
-	// 原始阈值
-	Raw pgtype.Numeric
-	// 收缩后阈值
-	Shrunk pgtype.Numeric
-	// 最终阈值
-	Final pgtype.Numeric
-	// 上周阈值
-	Previous pgtype.Numeric
-	// 较上周变化
-	Change int32
-	// 生效的约束
-	BoundApplied string
-	// 第 10 百分位
-	P10 pgtype.Numeric
-	// 第 25 百分位
-	P25 pgtype.Numeric
-	// 中位数
-	P50 pgtype.Numeric
-	// 第 75 百分位
-	P75 pgtype.Numeric
-	// 第 90 百分位
-	P90 pgtype.Numeric
-	// 平均分
-	Mean pgtype.Numeric
-	// 固定阈值标记数
-	FlaggedFixed int32
-	// 动态阈值标记数
+	Week           time.Time
+	IndustryCode   string
+	IndustryName   string
+	IndustryLevel  string
+	SectionCode    string
+	Severity       string
+	N              int32
+	Q              pgtype.Numeric
+	Raw            pgtype.Numeric
+	Shrunk         pgtype.Numeric
+	Final          pgtype.Numeric
+	Previous       pgtype.Numeric
+	Change         int32
+	BoundApplied   string
+	P10            pgtype.Numeric
+	P25            pgtype.Numeric
+	P50            pgtype.Numeric
+	P75            pgtype.Numeric
+	P90            pgtype.Numeric
+	Mean           pgtype.Numeric
+	FlaggedFixed   int32
 	FlaggedDynamic int32
-	// 方法版本
-	MethodVersion int32
-	// 计算时间
-	ComputedAt time.Time
+	MethodVersion  int32
+	ComputedAt     time.Time
+	// 计算本阈值所用评分的规则版本
+	RuleVersion int32
 }
 
-// 评分历史：每次评分变化一行
 type BiScoreHistory struct {
-	// 评分记录编号
-	ScoreID int64
-	// 统一社会信用代码
-	CreditCode string
-	// 企业名称
+	ScoreID     int64
+	CreditCode  string
 	CompanyName *string
-	// 评分基准日
-	AsOf time.Time
-	// 评分规则版本
-	RuleVersion int32
-	// 风险评分
-	Score pgtype.Numeric
-	// 风险等级
-	Level string
-	// 近一年案件数
-	RecentCases int32
-	// 近一年请求金额合计（元）
+	AsOf        time.Time
+	// 评分规则版本：1 为种子代码草图（各项直接从 100 分中扣减），2 为种子表格（四项指标各自计分后按 40/30/20/10% 加权，默认）
+	RuleVersion       int32
+	Score             pgtype.Numeric
+	Level             string
+	RecentCases       int32
 	RecentClaimAmount pgtype.Numeric
-	// 近一年有结果案件数
-	DecidedCases int32
-	// 近一年败诉案件数
-	LoseCases int32
-	// 近一年部分败诉案件数
-	PartialCases int32
-	// 败诉率
-	LoseRate pgtype.Numeric
-	// 未执行或部分执行案件数
-	UnexecutedCases int32
-	// 次数扣分
+	DecidedCases      int32
+	LoseCases         int32
+	PartialCases      int32
+	LoseRate          pgtype.Numeric
+	UnexecutedCases   int32
+	// 次数扣分：规则 1 为每件近一年案件 20 分；规则 2 为次数指标扣去的加权分 0.4 ×（100 − 次数得分）
 	CountDeduction pgtype.Numeric
-	// 金额扣分
+	// 金额扣分：规则 1 为每万元 5 分、上限 150 分；规则 2 为 0.3 ×（100 − 金额得分）
 	AmountDeduction pgtype.Numeric
-	// 败诉率扣分
+	// 败诉率扣分：规则 1 为 150 × 败诉率（每 10% 扣 15 分）；规则 2 为 0.2 ×（100 − 败诉率得分）
 	LoseRateDeduction pgtype.Numeric
-	// 执行情况扣分
+	// 执行情况扣分：规则 1 为每件未执行 25 分；规则 2 为 0.1 ×（100 − 执行得分）
 	UnexecutedDeduction pgtype.Numeric
-	// 当时的预警阈值
-	WarningThreshold pgtype.Numeric
-	// 当时的紧急阈值
-	UrgentThreshold pgtype.Numeric
-	// 最新案件标题
-	LatestCaseTitle string
-	// 计算时间
-	ComputedAt time.Time
+	WarningThreshold    pgtype.Numeric
+	UrgentThreshold     pgtype.Numeric
+	LatestCaseTitle     string
+	ComputedAt          time.Time
+	// 次数得分（规则 2）：max(0, 100 − 20 × 近一年案件数)，权重 40%；规则 1 为空
+	CountScore pgtype.Numeric
+	// 金额得分（规则 2）：max(0, 100 − 5 × 近一年请求金额 / 1 万元)，权重 30%；规则 1 为空
+	AmountScore pgtype.Numeric
+	// 败诉率得分（规则 2）：max(0, 100 − 150 × 败诉率)，权重 20%；规则 1 为空
+	LoseRateScore pgtype.Numeric
+	// 执行得分（规则 2）：max(0, 100 − 25 × 未执行案件数)，权重 10%；规则 1 为空
+	ExecutionScore pgtype.Numeric
+	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
+	ExcludedCases int32
 }
 
 // 同步健康：每家监控企业的同步状态、下次同步时间与最近错误

@@ -56,16 +56,21 @@ func (q *Queries) CasesForScoring(ctx context.Context, creditCodes []string) ([]
 }
 
 const currentScoresFor = `-- name: CurrentScoresFor :many
-SELECT credit_code, (score * 100)::bigint AS score, level, recent_cases,
+SELECT credit_code, rule_version, (score * 100)::bigint AS score, level, recent_cases,
        (recent_claim_amount * 100)::bigint AS recent_claim_fen, decided_cases, lose_cases,
        partial_cases, (lose_rate * 10000)::bigint AS lose_rate, unexecuted_cases, latest_case_title,
-       next_change_on
+       next_change_on, excluded_cases,
+       coalesce((count_score * 100)::bigint, -1)::bigint AS count_score,
+       coalesce((amount_score * 100)::bigint, -1)::bigint AS amount_score,
+       coalesce((lose_rate_score * 100)::bigint, -1)::bigint AS lose_rate_score,
+       coalesce((execution_score * 100)::bigint, -1)::bigint AS execution_score
 FROM arbsync.current_scores
 WHERE credit_code = ANY($1::text[])
 `
 
 type CurrentScoresForRow struct {
 	CreditCode      string
+	RuleVersion     int32
 	Score           int64
 	Level           string
 	RecentCases     int32
@@ -77,8 +82,15 @@ type CurrentScoresForRow struct {
 	UnexecutedCases int32
 	LatestCaseTitle string
 	NextChangeOn    *time.Time
+	ExcludedCases   int32
+	CountScore      int64
+	AmountScore     int64
+	LoseRateScore   int64
+	ExecutionScore  int64
 }
 
+// The current scores of the given companies, with every component a new
+// score is compared with (an indicator is -1 when the rule has none).
 func (q *Queries) CurrentScoresFor(ctx context.Context, creditCodes []string) ([]CurrentScoresForRow, error) {
 	rows, err := q.db.Query(ctx, currentScoresFor, creditCodes)
 	if err != nil {
@@ -90,6 +102,7 @@ func (q *Queries) CurrentScoresFor(ctx context.Context, creditCodes []string) ([
 		var i CurrentScoresForRow
 		if err := rows.Scan(
 			&i.CreditCode,
+			&i.RuleVersion,
 			&i.Score,
 			&i.Level,
 			&i.RecentCases,
@@ -101,7 +114,74 @@ func (q *Queries) CurrentScoresFor(ctx context.Context, creditCodes []string) ([
 			&i.UnexecutedCases,
 			&i.LatestCaseTitle,
 			&i.NextChangeOn,
+			&i.ExcludedCases,
+			&i.CountScore,
+			&i.AmountScore,
+			&i.LoseRateScore,
+			&i.ExecutionScore,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const currentScoresLevels = `-- name: CurrentScoresLevels :one
+SELECT count(*) FILTER (WHERE c.level = 'warning')::int AS warning,
+       count(*) FILTER (WHERE c.level = 'urgent')::int AS urgent,
+       count(*)::int AS scored
+FROM arbsync.current_scores c
+JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
+WHERE c.rule_version = $1::int
+`
+
+type CurrentScoresLevelsRow struct {
+	Warning int32
+	Urgent  int32
+	Scored  int32
+}
+
+// How many enabled companies' current scores of rule_version are at each
+// level now.
+func (q *Queries) CurrentScoresLevels(ctx context.Context, ruleVersion int32) (CurrentScoresLevelsRow, error) {
+	row := q.db.QueryRow(ctx, currentScoresLevels, ruleVersion)
+	var i CurrentScoresLevelsRow
+	err := row.Scan(&i.Warning, &i.Urgent, &i.Scored)
+	return i, err
+}
+
+const currentScoresOtherRules = `-- name: CurrentScoresOtherRules :many
+SELECT c.rule_version, count(*)::int AS companies
+FROM arbsync.current_scores c
+JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
+JOIN arbsync.sync_state s ON s.credit_code = c.credit_code AND s.last_success_at IS NOT NULL
+WHERE c.rule_version <> $1::int
+GROUP BY c.rule_version
+ORDER BY c.rule_version
+`
+
+type CurrentScoresOtherRulesRow struct {
+	RuleVersion int32
+	Companies   int32
+}
+
+// The companies a rescore under rule_version would rescore because another
+// rule made their current score (enabled and synced, as RescoreCandidates
+// has them), per rule.
+func (q *Queries) CurrentScoresOtherRules(ctx context.Context, ruleVersion int32) ([]CurrentScoresOtherRulesRow, error) {
+	rows, err := q.db.Query(ctx, currentScoresOtherRules, ruleVersion)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CurrentScoresOtherRulesRow{}
+	for rows.Next() {
+		var i CurrentScoresOtherRulesRow
+		if err := rows.Scan(&i.RuleVersion, &i.Companies); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -135,14 +215,15 @@ SELECT p.credit_code,
         AND p.last_success_at IS NOT NULL
         AND ($1::boolean
              OR coalesce((SELECT coalesce(c.next_change_on <= $2::date, false)
+                                 OR c.rule_version <> $3::int
                           FROM arbsync.current_scores c WHERE c.credit_code = p.credit_code), true))
-        AND (coalesce(cardinality($3::text[]), 0) = 0 OR p.credit_code = ANY($3::text[]))
+        AND (coalesce(cardinality($4::text[]), 0) = 0 OR p.credit_code = ANY($4::text[]))
        )::boolean AS due
 FROM (
     SELECT s.credit_code, s.last_success_at FROM arbsync.sync_state s
-    WHERE s.credit_code > $4::text
+    WHERE s.credit_code > $5::text
     ORDER BY s.credit_code
-    LIMIT $5
+    LIMIT $6
 ) AS p
 ORDER BY p.credit_code
 `
@@ -150,6 +231,7 @@ ORDER BY p.credit_code
 type RescoreCandidatesParams struct {
 	AllCompanies bool
 	AsOf         time.Time
+	RuleVersion  int32
 	OnlyCodes    []string
 	After        string
 	MaxRows      int32
@@ -162,8 +244,9 @@ type RescoreCandidatesRow struct {
 
 // A keyset page of companies, in credit-code order, each with whether it is
 // to be rescored: enabled, synced, and (all_companies, or no score yet, or
-// a score that can have changed by as_of). The page is cut from the
-// primary key first, and the watchlist and current score of each of its
+// a score that can have changed by as_of, or one that another rule than
+// rule_version made: a change of rule rescores everyone once). The page is
+// cut from the primary key first, and the watchlist and current score of each of its
 // rows are looked up by key (scalar subqueries, so the planner cannot turn
 // them into hash joins that read both tables whole on every page): each
 // page costs the same however large the tables.
@@ -171,6 +254,7 @@ func (q *Queries) RescoreCandidates(ctx context.Context, arg RescoreCandidatesPa
 	rows, err := q.db.Query(ctx, rescoreCandidates,
 		arg.AllCompanies,
 		arg.AsOf,
+		arg.RuleVersion,
 		arg.OnlyCodes,
 		arg.After,
 		arg.MaxRows,
@@ -214,33 +298,45 @@ WITH u AS (
         unnest($16::bigint[]) AS warning_threshold,
         unnest($17::bigint[]) AS urgent_threshold,
         unnest($18::text[]) AS latest_case_title,
-        unnest($19::text[]) AS next_change_on
+        unnest($19::text[]) AS next_change_on,
+        unnest($20::bigint[]) AS count_score,
+        unnest($21::bigint[]) AS amount_score,
+        unnest($22::bigint[]) AS lose_rate_score,
+        unnest($23::bigint[]) AS execution_score,
+        unnest($24::int[]) AS excluded_cases
 ), ins AS (
     INSERT INTO arbsync.scores (
         credit_code, as_of, rule_version, score, level, recent_cases, recent_claim_amount,
         decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction,
         amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold,
-        urgent_threshold, latest_case_title
+        urgent_threshold, latest_case_title, count_score, amount_score, lose_rate_score,
+        execution_score, excluded_cases
     )
-    SELECT credit_code, as_of, $20::int, score::numeric / 100, level, recent_cases,
+    SELECT credit_code, as_of, $25::int, score::numeric / 100, level, recent_cases,
            recent_claim_fen::numeric / 100, decided_cases, lose_cases, partial_cases,
            lose_rate::numeric / 10000, unexecuted_cases, count_deduction::numeric / 100,
            amount_deduction::numeric / 100, lose_rate_deduction::numeric / 100,
            unexecuted_deduction::numeric / 100, warning_threshold::numeric / 100,
-           urgent_threshold::numeric / 100, latest_case_title
+           urgent_threshold::numeric / 100, latest_case_title,
+           -- an indicator of -1 is none (rule 1)
+           nullif(count_score, -1)::numeric / 100, nullif(amount_score, -1)::numeric / 100,
+           nullif(lose_rate_score, -1)::numeric / 100, nullif(execution_score, -1)::numeric / 100,
+           excluded_cases
     FROM u
-    RETURNING id, credit_code, as_of, rule_version, score, level, recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold, urgent_threshold, latest_case_title, computed_at
+    RETURNING id, credit_code, as_of, rule_version, score, level, recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction, warning_threshold, urgent_threshold, latest_case_title, computed_at, count_score, amount_score, lose_rate_score, execution_score, excluded_cases
 ), cur AS (
     INSERT INTO arbsync.current_scores (
         credit_code, score_id, as_of, rule_version, score, level, recent_cases, recent_claim_amount,
         decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases, count_deduction,
         amount_deduction, lose_rate_deduction, unexecuted_deduction, latest_case_title,
-        next_change_on, computed_at
+        next_change_on, computed_at, count_score, amount_score, lose_rate_score, execution_score,
+        excluded_cases
     )
     SELECT ins.credit_code, ins.id, ins.as_of, ins.rule_version, ins.score, ins.level, ins.recent_cases,
            ins.recent_claim_amount, ins.decided_cases, ins.lose_cases, ins.partial_cases, ins.lose_rate,
            ins.unexecuted_cases, ins.count_deduction, ins.amount_deduction, ins.lose_rate_deduction,
-           ins.unexecuted_deduction, ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at
+           ins.unexecuted_deduction, ins.latest_case_title, nullif(u.next_change_on, '')::date, ins.computed_at,
+           ins.count_score, ins.amount_score, ins.lose_rate_score, ins.execution_score, ins.excluded_cases
     FROM ins JOIN u ON u.credit_code = ins.credit_code
     ON CONFLICT (credit_code) DO UPDATE
     SET score_id = excluded.score_id, as_of = excluded.as_of, rule_version = excluded.rule_version,
@@ -252,7 +348,10 @@ WITH u AS (
         lose_rate_deduction = excluded.lose_rate_deduction,
         unexecuted_deduction = excluded.unexecuted_deduction,
         latest_case_title = excluded.latest_case_title,
-        next_change_on = excluded.next_change_on, computed_at = excluded.computed_at
+        next_change_on = excluded.next_change_on, computed_at = excluded.computed_at,
+        count_score = excluded.count_score, amount_score = excluded.amount_score,
+        lose_rate_score = excluded.lose_rate_score, execution_score = excluded.execution_score,
+        excluded_cases = excluded.excluded_cases
     RETURNING credit_code, score_id
 )
 SELECT credit_code, score_id FROM cur
@@ -278,6 +377,11 @@ type ScoresAppendParams struct {
 	UrgentThresholds     []int64
 	LatestCaseTitles     []string
 	NextChangeOns        []string
+	CountScores          []int64
+	AmountScores         []int64
+	LoseRateScores       []int64
+	ExecutionScores      []int64
+	ExcludedCases        []int32
 	RuleVersion          int32
 }
 
@@ -310,6 +414,11 @@ func (q *Queries) ScoresAppend(ctx context.Context, arg ScoresAppendParams) ([]S
 		arg.UrgentThresholds,
 		arg.LatestCaseTitles,
 		arg.NextChangeOns,
+		arg.CountScores,
+		arg.AmountScores,
+		arg.LoseRateScores,
+		arg.ExecutionScores,
+		arg.ExcludedCases,
 		arg.RuleVersion,
 	)
 	if err != nil {

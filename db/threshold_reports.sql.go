@@ -11,7 +11,7 @@ import (
 )
 
 const thresholdReportGet = `-- name: ThresholdReportGet :one
-SELECT week, markdown, html, csv, generated_at FROM arbsync.threshold_reports WHERE week = $1::date
+SELECT week, markdown, html, csv, generated_at, backtest_csv FROM arbsync.threshold_reports WHERE week = $1::date
 `
 
 func (q *Queries) ThresholdReportGet(ctx context.Context, week time.Time) (ArbsyncThresholdReport, error) {
@@ -23,15 +23,17 @@ func (q *Queries) ThresholdReportGet(ctx context.Context, week time.Time) (Arbsy
 		&i.Html,
 		&i.Csv,
 		&i.GeneratedAt,
+		&i.BacktestCsv,
 	)
 	return i, err
 }
 
 const thresholdReportUpsert = `-- name: ThresholdReportUpsert :exec
-INSERT INTO arbsync.threshold_reports (week, markdown, html, csv, generated_at)
-VALUES ($1::date, $2, $3, $4, $5)
+INSERT INTO arbsync.threshold_reports (week, markdown, html, csv, backtest_csv, generated_at)
+VALUES ($1::date, $2, $3, $4, $5, $6)
 ON CONFLICT (week) DO UPDATE
-SET markdown = excluded.markdown, html = excluded.html, csv = excluded.csv, generated_at = excluded.generated_at
+SET markdown = excluded.markdown, html = excluded.html, csv = excluded.csv, backtest_csv = excluded.backtest_csv,
+    generated_at = excluded.generated_at
 `
 
 type ThresholdReportUpsertParams struct {
@@ -39,6 +41,7 @@ type ThresholdReportUpsertParams struct {
 	Markdown    string
 	Html        string
 	Csv         string
+	BacktestCsv string
 	GeneratedAt time.Time
 }
 
@@ -48,6 +51,7 @@ func (q *Queries) ThresholdReportUpsert(ctx context.Context, arg ThresholdReport
 		arg.Markdown,
 		arg.Html,
 		arg.Csv,
+		arg.BacktestCsv,
 		arg.GeneratedAt,
 	)
 	return err

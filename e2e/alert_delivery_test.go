@@ -33,6 +33,9 @@ func TestAlertDeliveryAcrossReplicas(t *testing.T) {
 				"ARBSYNC_ALERT_HR_URL=" + robot.URL(),
 				"ARBSYNC_SYNC_SCHEDULE=@every 2s", // the survivors take over the stopped replica's companies
 				"ARBSYNC_LOG_LEVEL=info",
+				// Rule 1 flags far more of the simulated companies than rule 2
+				// (a third against an eighth): the backlog this test needs.
+				"ARBSYNC_SCORE_RULE=1",
 			}
 			if !fullSize() {
 				channel = append(channel, "ARBSYNC_ALERT_HR_RATE_LIMIT=20/3s")
@@ -105,6 +108,7 @@ func TestWebhookNotDelayedByAThrottledRobot(t *testing.T) {
 		"ARBSYNC_ALERT_ERP_SECRET=hook-secret",
 		"ARBSYNC_SYNC_SCHEDULE=@every 1h",
 		"ARBSYNC_LOG_LEVEL=info",
+		"ARBSYNC_SCORE_RULE=1", // the volume of alerts this test needs (see TestAlertDeliveryAcrossReplicas)
 	}, "run")
 	require.Eventually(t, func() bool {
 		n := e.count(t, `SELECT count(*) FROM arbsync.alerts`)

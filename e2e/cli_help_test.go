@@ -42,7 +42,7 @@ func cliCommands() []cliCommand {
 		{name: "score", flags: []string{"json", "all", "code"}, runsBare: true},
 		{name: "thresholds", subs: []string{"recompute", "backtest"}},
 		{name: "thresholds recompute", flags: []string{"week", "dry-run"}},
-		{name: "thresholds backtest", flags: []string{"from", "to", "horizon", "json"}, missing: []string{"-to", "2026-W10"}, missingSays: "-from"},
+		{name: "thresholds backtest", flags: []string{"from", "to", "horizon", "rules", "json"}},
 		{name: "report", subs: []string{"weekly"}},
 		{name: "report weekly", flags: []string{"week", "out"}},
 		{name: "watchlist", subs: []string{"import", "export"}},
@@ -156,6 +156,7 @@ func TestRunHelpListsTheEnvironment(t *testing.T) {
 	require.Regexp(t, `(?m)^    DATABASE_URL \(_FILE\) +required`, r.stdout)
 	require.Regexp(t, `(?m)^    ARBSYNC_SYNC_SCHEDULE +\*/5 \* \* \* \*$`, r.stdout, "with its default")
 	require.Regexp(t, `(?m)^  vendor \(upstream\)$`, r.stdout, "grouped")
+	require.Regexp(t, `(?m)^  scoring\n    ARBSYNC_SCORE_RULE +2$`, r.stdout, "the scoring rule, with its default")
 }
 
 // `arbsync version`, -version and --version print the build's version and

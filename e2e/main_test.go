@@ -58,6 +58,8 @@ type env struct {
 type envOpts struct {
 	companies int
 	latency   time.Duration
+	// simStart is the simulator's first date (default simDate).
+	simStart time.Time
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -68,7 +70,11 @@ func newEnv(t *testing.T, o envOpts) *env {
 	require.NoError(t, err)
 	pk, err := upstream.LoadPrivateKey(priv)
 	require.NoError(t, err)
-	s, err := sim.New(sim.Config{Protocol: "signed", PublicKey: &pk.PublicKey, AppID: "e2e", Seed: 11, StartDate: simDate,
+	start := simDate
+	if !o.simStart.IsZero() {
+		start = o.simStart
+	}
+	s, err := sim.New(sim.Config{Protocol: "signed", PublicKey: &pk.PublicKey, AppID: "e2e", Seed: 11, StartDate: start,
 		Latency: o.latency, Jitter: o.latency / 2})
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())

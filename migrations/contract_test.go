@@ -89,7 +89,7 @@ func TestBIViewsExist(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.New(t)
-	for _, v := range []string{"company_risk", "cases", "score_history", "industry_thresholds", "sync_health", "alerts"} {
+	for _, v := range []string{"company_risk", "cases", "score_history", "industry_thresholds", "sync_health", "alerts", "backtest_results"} {
 		var n int
 		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM bi."+v).Scan(&n), "bi.%s", v)
 	}

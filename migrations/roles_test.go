@@ -55,7 +55,7 @@ func requireAllowed(t *testing.T, conn *pgx.Conn, sql string, args ...any) {
 	require.NoError(t, err, sql)
 }
 
-var biViews = []string{"company_risk", "cases", "score_history", "industry_thresholds", "sync_health", "alerts"}
+var biViews = []string{"company_risk", "cases", "score_history", "industry_thresholds", "sync_health", "alerts", "backtest_results"}
 
 func arbsyncTables(t *testing.T, d *testdb.Database) []string {
 	t.Helper()

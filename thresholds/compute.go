@@ -31,6 +31,10 @@ const maxCompanies = 100_000_000
 // Errors report invalid params, a week that is not a Monday and invalid
 // companies (by index).
 func Compute(week scoring.Date, scores []CompanyScore, previous map[Key]scoring.Points, p Params) ([]Row, error) {
+	return compute(week, scores, previous, p, nil)
+}
+
+func compute(week scoring.Date, scores []CompanyScore, previous map[Key]scoring.Points, p Params, budgets *Budgets) ([]Row, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -50,7 +54,15 @@ func Compute(week scoring.Date, scores []CompanyScore, previous map[Key]scoring.
 
 	c := computer{week: week, p: p, previous: previous, total: int64(pop.total)}
 	c.below[0], c.below[1] = int64(pop.belowWarning), int64(pop.belowUrgent)
-	fixed := [2]scoring.Points{p.FixedWarning, p.FixedUrgent}
+	c.fixed = [2]scoring.Points{p.FixedWarning, p.FixedUrgent}
+	if budgets != nil {
+		if err := budgets.validate(pop.total); err != nil {
+			return nil, err
+		}
+		c.below[0], c.below[1] = int64(budgets.Warning.Flagged), int64(budgets.Urgent.Flagged)
+		c.fixed = [2]scoring.Points{budgets.Warning.Threshold, budgets.Urgent.Threshold}
+	}
+	fixed := c.fixed
 	var rows []Row
 	for s := range sectionCount {
 		span := pop.section[s]
@@ -79,7 +91,8 @@ type computer struct {
 	p        Params
 	previous map[Key]scoring.Points
 	total    int64
-	below    [2]int64 // companies below the fixed warning / urgent threshold
+	below    [2]int64          // companies the warning / urgent budget flags: q = below / total
+	fixed    [2]scoring.Points // the global warning / urgent threshold
 }
 
 // industry computes the warning and urgent rows of one industry from its
@@ -108,7 +121,7 @@ func (c *computer) industry(code string, level IndustryLevel, parentCode string,
 		r.Raw = quantile(sorted, c.below[i], c.total)
 		r.Parent = parent[i]
 		r.Shrunk = shrink(n, r.Raw, c.p.M, r.Parent)
-		fixed := c.p.fixed(sev)
+		fixed := c.fixed[i]
 		r.Final, r.Bound = r.Shrunk, BoundNone
 		clamp(&r.Final, &r.Bound, fixed-c.p.Bound, fixed+c.p.Bound, BoundLower, BoundUpper)
 		if prev, ok := c.previous[Key{Industry: code, Severity: sev}]; ok {

@@ -62,11 +62,36 @@
 // and binary-searches for the flag counts: about 80 ms
 // for 1,000,000 scores on the 2-core development VM (BenchmarkCompute1M).
 //
-// # Backtest
+// # Budgets
 //
-// Backtest compares fixed and dynamic flags with what happened next: for
-// each (company, week), whether it received new cases in the following 90
-// days. Precision = hits/flagged, recall = hits/positives, lift =
-// precision/base rate, and the relative difference (dynamic − fixed)/fixed
-// of each; the seed's "about 37% better" is a claim about these.
+// ComputeBudgets runs the same method with explicit budgets in place of
+// those the fixed thresholds give: per severity, how many companies the
+// budget flags (q = Flagged/N) and the global threshold that stands in for
+// the fixed one (the sections' parent and the centre of the bounds).
+// Compute is ComputeBudgets with FixedBudgets. The backtest uses it to run
+// the method for another rule's scores at the fixed rule's alert volume.
+//
+// # Backtest (version 2)
+//
+// Backtest compares scoring rules and threshold methods on history held
+// as, per company and week, each rule's score and what followed in the
+// horizon (Happened: any new case the company answers; serious: one of
+// them lost or left unexecuted, or three or more). Every cell is held to
+// one alert volume: each week k = the companies rule 1 flags with the
+// fixed thresholds. Fixed: one global cutoff flagging the rule's k lowest
+// scores, ties at the cutoff shared (CutAt; for rule 1 exactly the fixed
+// thresholds). Dynamic: ComputeBudgets with budget k/N and the rule's own
+// cutoff as global threshold (VolumeThreshold; 60/40 for rule 1), chained
+// week to week per rule; its volume differs from k and is reported.
+//
+// Per rule, method, severity and outcome, over all companies and per
+// section: observations (company-weeks), positives, volume k, flagged,
+// hits, precision = hits/flagged, recall = hits/positives, lift =
+// precision/base rate, and the score's AUC (P(a positive scores lower than
+// a negative), ties half). A company's weeks are strongly correlated, so
+// every interval is clustered by company: Wilson at the design-effect
+// sample size for proportions (Clustered), Obuchowski's clustered DeLong
+// for the AUC (Ranking); and the differences from rule 1 with the fixed
+// thresholds, the baseline, are paired over the same companies (Contrast,
+// AUCPair), which is what tells a real difference from noise.
 package thresholds

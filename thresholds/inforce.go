@@ -79,6 +79,22 @@ func (l *InForce) Applicable(section, division string) scoring.Thresholds {
 	return scoring.Thresholds{Warning: out[0], Urgent: out[1]}
 }
 
+// at is Applicable for a section index (0–19) and a division number (0 for
+// none, else 1–97).
+func (l *InForce) at(section, division int) scoring.Thresholds {
+	out := [2]scoring.Points{l.fixed.Warning, l.fixed.Urgent}
+	sec, div := &l.section[section], &l.division[division]
+	for i := range out {
+		switch {
+		case division != 0 && div.has[i]:
+			out[i] = div.value[i]
+		case sec.has[i]:
+			out[i] = sec.value[i]
+		}
+	}
+	return scoring.Thresholds{Warning: out[0], Urgent: out[1]}
+}
+
 // Source names where a company's warning threshold comes from: "division",
 // "section" or "fixed" (the value stored as applied_thresholds.threshold_source).
 func (l *InForce) Source(section, division string) string {

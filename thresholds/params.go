@@ -68,11 +68,3 @@ func (p Params) Validate() error {
 	}
 	return nil
 }
-
-// fixed returns the fixed threshold of severity s.
-func (p Params) fixed(s Severity) scoring.Points {
-	if s == SeverityUrgent {
-		return p.FixedUrgent
-	}
-	return p.FixedWarning
-}

@@ -74,3 +74,22 @@ WHERE c.credit_code = r.credit_code AND c.case_id = r.case_id AND c.removed_at I
 
 -- name: CasesForCompany :many
 SELECT * FROM arbsync.cases WHERE credit_code = @credit_code AND removed_at IS NULL ORDER BY case_id;
+
+-- name: CasesToExplain :many
+-- The current cases of the given companies with their case numbers, in a
+-- fixed order: what an alert or a lookup needs to name the cases that drove
+-- a score.
+SELECT credit_code, case_no, title, filing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role
+FROM arbsync.cases
+WHERE credit_code = ANY(@credit_codes::text[]) AND removed_at IS NULL
+ORDER BY credit_code, filing_date DESC, case_id;
+
+-- name: CasesForBacktest :many
+-- Every stored case of the given companies, removed ones included: the
+-- backtest rebuilds from them what arbsync could know on past dates.
+SELECT credit_code, filing_date, closing_date, (claim_amount * 100)::bigint AS claim_fen, result,
+       execution_status, role, title, removed_at
+FROM arbsync.cases
+WHERE credit_code = ANY(@credit_codes::text[])
+ORDER BY credit_code, filing_date, case_id;

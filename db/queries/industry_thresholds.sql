@@ -5,11 +5,13 @@ FROM arbsync.industry_thresholds
 WHERE week = (SELECT max(week) FROM arbsync.industry_thresholds WHERE week <= @as_of::date);
 
 -- name: ThresholdScores :many
--- Enabled companies' current scores, grouped by industry and score (the
--- population of the weekly thresholds, compactly).
+-- Enabled companies' current scores made by rule_version, grouped by
+-- industry and score (the population of the weekly thresholds, compactly).
+-- Scores another rule made are left out: they are not on the same scale.
 SELECT w.industry_code, (c.score * 100)::bigint AS score, count(*)::int AS companies
 FROM arbsync.current_scores c
 JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
+WHERE c.rule_version = @rule_version::int
 GROUP BY 1, 2;
 
 -- name: ThresholdsForWeek :many
@@ -18,7 +20,7 @@ SELECT t.week, t.industry_code, t.industry_level, i.section_code, t.severity, t.
        coalesce((t.previous * 100)::bigint, -1)::bigint AS previous, t.bound_applied,
        (t.p10 * 100)::bigint AS p10, (t.p25 * 100)::bigint AS p25, (t.p50 * 100)::bigint AS p50,
        (t.p75 * 100)::bigint AS p75, (t.p90 * 100)::bigint AS p90, (t.mean * 100)::bigint AS mean,
-       t.flagged_fixed, t.flagged_dynamic, t.method_version, t.computed_at
+       t.flagged_fixed, t.flagged_dynamic, t.method_version, t.rule_version, t.computed_at
 FROM arbsync.industry_thresholds t
 JOIN arbsync.industries i ON i.code = t.industry_code
 WHERE t.week = @week::date
@@ -30,13 +32,14 @@ DELETE FROM arbsync.industry_thresholds WHERE week = @week::date;
 -- name: ThresholdsInsert :exec
 INSERT INTO arbsync.industry_thresholds (
     week, industry_code, industry_level, severity, n, q, raw, shrunk, final, previous, bound_applied,
-    p10, p25, p50, p75, p90, mean, flagged_fixed, flagged_dynamic, method_version
+    p10, p25, p50, p75, p90, mean, flagged_fixed, flagged_dynamic, method_version, rule_version
 )
 SELECT @week::date, u.industry_code, u.industry_level, u.severity, u.n, u.q::numeric,
        u.raw::numeric / 100, u.shrunk::numeric / 100, u.final::numeric / 100,
        nullif(u.previous, -1)::numeric / 100, u.bound_applied,
        u.p10::numeric / 100, u.p25::numeric / 100, u.p50::numeric / 100, u.p75::numeric / 100,
-       u.p90::numeric / 100, u.mean::numeric / 100, u.flagged_fixed, u.flagged_dynamic, @method_version::int
+       u.p90::numeric / 100, u.mean::numeric / 100, u.flagged_fixed, u.flagged_dynamic, @method_version::int,
+       @rule_version::int
 FROM (
     SELECT
         unnest(@industry_codes::text[]) AS industry_code,
@@ -58,6 +61,14 @@ FROM (
         unnest(@flagged_fixeds::int[]) AS flagged_fixed,
         unnest(@flagged_dynamics::int[]) AS flagged_dynamic
 ) AS u;
+
+-- name: AppliedThresholdsRule :one
+-- The rule of the scores the thresholds in force were computed from: that
+-- of the week in force, 0 while the fixed thresholds are (no week applied,
+-- or a week without rows).
+SELECT coalesce(max(t.rule_version), 0)::int AS rule_version
+FROM arbsync.industry_thresholds t
+WHERE t.week = (SELECT max(a.week) FROM arbsync.applied_thresholds a);
 
 -- name: AppliedThresholds :many
 -- The thresholds in force, per industry.
@@ -88,7 +99,9 @@ WHERE (a.warning_threshold, a.urgent_threshold, a.threshold_source, a.week)
 -- company's industry (the rule of scoring.Thresholds.Level: strictly below
 -- urgent is urgent, else strictly below warning is warning) and rewrites
 -- only the companies whose level changes, returning them with what an
--- alert needs.
+-- alert needs. Only scores of rule_version are judged: a score another rule
+-- made is not on the scale of these thresholds, and keeps its level until
+-- it is rescored.
 WITH judged AS (
     SELECT c.credit_code, c.level AS previous_level, th.warning_threshold, th.urgent_threshold,
            CASE WHEN c.score < th.urgent_threshold THEN 'urgent'
@@ -97,6 +110,7 @@ WITH judged AS (
     FROM arbsync.current_scores c
     JOIN arbsync.watchlist w ON w.credit_code = c.credit_code
     JOIN arbsync.applied_thresholds th ON th.industry_code = w.industry_code
+    WHERE c.rule_version = @rule_version::int
 )
 UPDATE arbsync.current_scores c
 SET level = j.level
@@ -113,5 +127,5 @@ SELECT c.credit_code, w.company_name, w.industry_code, (c.score * 100)::bigint A
        c.recent_cases, (c.recent_claim_amount * 100)::bigint AS recent_claim_fen
 FROM arbsync.current_scores c
 JOIN arbsync.watchlist w ON w.credit_code = c.credit_code AND w.enabled
-ORDER BY c.score, c.credit_code
+ORDER BY c.score, c.recent_cases DESC, c.recent_claim_amount DESC, c.credit_code
 LIMIT @max_rows;

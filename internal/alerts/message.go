@@ -58,6 +58,38 @@ type Message struct {
 	LatestCaseTitle string `json:"latestCaseTitle,omitempty"`
 	// AsOf is the as-of date of the score; only its date is shown.
 	AsOf time.Time `json:"asOf"`
+	// RuleVersion is the version of the scoring rules that produced Score
+	// (1 or 2); 0 in messages stored before alerts named their rule.
+	RuleVersion int `json:"ruleVersion,omitempty"`
+	// TopCases are the cases that account for the most of what the score
+	// lost (at most 3, the most first): why the company is flagged.
+	TopCases []TopCase `json:"topCases,omitempty"`
+}
+
+// TopCase is one of the cases that drove a score down.
+type TopCase struct {
+	CaseNo string `json:"caseNo,omitempty"` // optional
+	Title  string `json:"title,omitempty"`  // optional
+	// FilingDate is the case's filing date, YYYY-MM-DD.
+	FilingDate string `json:"filingDate"`
+	// Points is how many of the points the score lost the case accounts
+	// for, a decimal with 2 places.
+	Points string `json:"points"`
+	// Why is why the case counts, as scoring spells it: "recent" (filed in
+	// the last 365 days) or "unexecuted_award" (older, its award not
+	// executed).
+	Why string `json:"why"`
+}
+
+// label is the reason's name in messages.
+func (c TopCase) label() string {
+	switch c.Why {
+	case "recent":
+		return "近一年案件"
+	case "unexecuted_award":
+		return "裁决未执行"
+	}
+	return c.Why
 }
 
 // maxDedupKey bounds the part of a message that is never truncated.
@@ -92,6 +124,14 @@ func (m Message) Validate() error {
 	}
 	if m.Level != LevelWarning && m.Level != LevelUrgent {
 		errs = append(errs, fmt.Errorf("level %q is not %s or %s", m.Level, LevelWarning, LevelUrgent))
+	}
+	for i, c := range m.TopCases {
+		if !decimal.MatchString(c.Points) {
+			errs = append(errs, fmt.Errorf("top case %d: points %q is not a decimal number", i+1, c.Points))
+		}
+	}
+	if m.RuleVersion < 0 {
+		errs = append(errs, fmt.Errorf("rule version %d is negative", m.RuleVersion))
 	}
 	if m.RecentCases < 0 {
 		errs = append(errs, fmt.Errorf("recent case count %d is negative", m.RecentCases))

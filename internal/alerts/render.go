@@ -58,6 +58,11 @@ func (m Message) render(d dialect, maxBytes int) string {
 		"**风险评分**："+d.score(clean(m.Score), m.Level),
 		"**阈值**："+clean(m.Threshold),
 		"**等级**："+level,
+	)
+	if m.RuleVersion > 0 {
+		body = append(body, "**评分规则**：规则 "+strconv.Itoa(m.RuleVersion))
+	}
+	body = append(body,
 		"**近一年仲裁次数**："+strconv.Itoa(m.RecentCases),
 		"**涉案金额**："+clean(m.RecentClaimAmount)+" 元",
 	)
@@ -66,6 +71,14 @@ func (m Message) render(d dialect, maxBytes int) string {
 	}
 	if !m.AsOf.IsZero() {
 		body = append(body, "**数据日期**："+m.AsOf.Format("2006-01-02"))
+	}
+	if len(m.TopCases) > 0 {
+		// Before the latest case's title: cutting to a size limit reaches
+		// these lines only after that title, and each is short.
+		body = append(body, "**主要扣分案件**：")
+		for i, c := range m.TopCases {
+			body = append(body, strconv.Itoa(i+1)+". "+c.line())
+		}
 	}
 	latest := clean(m.LatestCaseTitle)
 	if latest == "" {
@@ -79,6 +92,25 @@ func (m Message) render(d dialect, maxBytes int) string {
 		footer = append(footer, d.small("去重键："+clean(m.DedupKey)))
 	}
 	return fit(strings.Join(body, d.sep), strings.Join(footer, d.sep), d.sep, maxBytes)
+}
+
+// maxCaseRunes bounds a case number or title on a top case's line.
+const maxCaseRunes = 48
+
+// line is a top case on one line: "number title（filed date，points 分，why）",
+// the number and the title each cut to maxCaseRunes runes.
+func (c TopCase) line() string {
+	var name []string
+	if no := clean(c.CaseNo); no != "" {
+		name = append(name, truncateRunes(no, maxCaseRunes))
+	}
+	if title := clean(c.Title); title != "" {
+		name = append(name, truncateRunes(title, maxCaseRunes))
+	}
+	if len(name) == 0 {
+		name = append(name, "（无案号）")
+	}
+	return strings.Join(name, " ") + "（" + clean(c.FilingDate) + " 立案，" + clean(c.Points) + " 分，" + c.label() + "）"
 }
 
 // fit joins body and footer within maxBytes, cutting the body only.

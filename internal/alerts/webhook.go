@@ -68,8 +68,12 @@ type webhookPayload struct {
 	RecentClaimAmount string `json:"recentClaimAmount"`
 	LatestCaseTitle   string `json:"latestCaseTitle,omitempty"`
 	AsOf              string `json:"asOf"`
-	Title             string `json:"title"`
-	Text              string `json:"text"`
+	// RuleVersion and TopCases: which rule produced the score and the cases
+	// that drove it (absent from messages stored before alerts had them).
+	RuleVersion int       `json:"ruleVersion,omitempty"`
+	TopCases    []TopCase `json:"topCases,omitempty"`
+	Title       string    `json:"title"`
+	Text        string    `json:"text"`
 }
 
 // webhookSignature is "sha256=" + hex HMAC-SHA256(key = secret, message = body).
@@ -94,7 +98,8 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 		IndustryName: m.IndustryName, Score: m.Score, Threshold: m.Threshold,
 		Level: m.Level, PreviousLevel: m.PreviousLevel, RecentCases: m.RecentCases,
 		RecentClaimAmount: m.RecentClaimAmount, LatestCaseTitle: m.LatestCaseTitle,
-		AsOf: m.AsOf.Format("2006-01-02"), Title: m.Title(), Text: m.Markdown(webhookMaxText),
+		AsOf: m.AsOf.Format("2006-01-02"), RuleVersion: m.RuleVersion, TopCases: m.TopCases,
+		Title: m.Title(), Text: m.Markdown(webhookMaxText),
 	})
 	if err != nil {
 		return w.invalid(err)

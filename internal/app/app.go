@@ -98,12 +98,12 @@ func (a App) UpstreamConfig() upstream.Config {
 // Upstream builds the vendor client from UpstreamConfig.
 func (a App) Upstream() (*upstream.Client, error) { return upstream.New(a.UpstreamConfig()) }
 
-// Assessor builds the scorer: the configured fixed thresholds, as-of dates
-// from Today.
+// Assessor builds the scorer: the configured rule (ARBSYNC_SCORE_RULE) and
+// fixed thresholds, as-of dates from Today.
 func (a App) Assessor() (*scoringdb.Assessor, error) {
 	th := a.Config.Thresholds
 	fixed := scoring.Thresholds{Warning: th.FixedWarning, Urgent: th.FixedUrgent}
-	s := &scoringdb.Assessor{Fixed: fixed, Today: a.Today}
+	s := &scoringdb.Assessor{Rule: a.Config.ScoreRule, Fixed: fixed, Today: a.Today}
 	if reg := a.registerer(); reg != nil {
 		s.Metrics = scoringdb.NewMetrics(reg)
 	}
@@ -154,10 +154,10 @@ func (a App) SyncEngine() (*casesync.Engine, *scoringdb.Assessor, error) {
 	return e, s, err
 }
 
-// WeeklyJob builds the weekly thresholds job with the configured
+// WeeklyJob builds the weekly thresholds job with the configured rule and
 // parameters, weeks from Today.
 func (a App) WeeklyJob() *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: a.Pool, Params: a.Config.Thresholds, Today: a.Today, Log: a.logger("thresholds")}
+	return &thresholdsdb.Job{Pool: a.Pool, Rule: a.Config.ScoreRule, Params: a.Config.Thresholds, Today: a.Today, Log: a.logger("thresholds")}
 }
 
 // Outbox builds a sender for each configured alert channel (each with the

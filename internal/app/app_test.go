@@ -27,6 +27,7 @@ func TestComponentsTakeTheConfiguration(t *testing.T) {
 		"ARBSYNC_TIMEZONE":             "UTC",
 		"ARBSYNC_THRESHOLD_WARNING":    "70",
 		"ARBSYNC_THRESHOLD_URGENT":     "45",
+		"ARBSYNC_SCORE_RULE":           "1",
 	}
 	cfg, err := config.Load(config.Env{Getenv: func(k string) string { return vars[k] }}, config.Need{})
 	require.NoError(t, err)
@@ -52,11 +53,13 @@ func TestComponentsTakeTheConfiguration(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, scoring.Thresholds{Warning: scoring.WholePoints(70), Urgent: scoring.WholePoints(45)}, s.Fixed)
 	require.Equal(t, "2026-11-30", s.Today().String())
+	require.Equal(t, scoring.Rule1, s.Rule, "the assessor scores with ARBSYNC_SCORE_RULE")
 
 	j := a.WeeklyJob()
 	require.Equal(t, cfg.Thresholds, j.Params)
 	require.Equal(t, scoring.WholePoints(70), j.Params.FixedWarning)
 	require.Equal(t, "2026-11-30", j.Today().String())
+	require.Equal(t, scoring.Rule1, j.Rule, "thresholds come from the scores of ARBSYNC_SCORE_RULE")
 
 	a.Config.Timezone, err = time.LoadLocation("Asia/Shanghai")
 	require.NoError(t, err)

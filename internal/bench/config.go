@@ -153,7 +153,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, string, error) {
 	fs.IntVar(&c.WriteCompanies, "write-companies", c.WriteCompanies, "write/resync: companies stored through Store.Write")
 	fs.IntVar(&c.WriteSeedCompanies, "write-seed-companies", c.WriteSeedCompanies, "write: companies stored the seed's way (one transaction per company, one INSERT per case)")
 	fs.IntVar(&c.WriteBatch, "write-batch", c.WriteBatch, "write: companies per write transaction")
-	fs.IntVar(&c.RescoreCompanies, "rescore-companies", c.RescoreCompanies, "rescore/weekly: companies loaded with COPY")
+	fs.IntVar(&c.RescoreCompanies, "rescore-companies", c.RescoreCompanies, "rescore/weekly/ruleswitch: companies loaded with COPY")
 	fs.BoolVar(&c.RescoreSteady, "rescore-steady", c.RescoreSteady, "rescore: also time a second Rescore(All) in which nothing changes")
 	fs.StringVar(&syncSizes, "memory-sync-sizes", joinInts(c.MemorySyncSizes), "memory: watchlist sizes synced by the arbsync binary")
 	fs.StringVar(&rescoreSizes, "memory-rescore-sizes", joinInts(c.MemoryRescoreSizes), "memory: watchlist sizes rescored by the arbsync binary")

@@ -97,6 +97,14 @@
 // moves every company from the fixed thresholds to its industry's, then a
 // rerun of the same week. Limit: the budget of 10 s (scaled).
 //
+// ruleswitch — a change of ARBSYNC_SCORE_RULE over the rescore database
+// (scored first if rescore did not run), as the daemon finishes it at start:
+// the daily rescore (not -all) finds every company due because another
+// rule made its score and rescores it without an alert, then the week's
+// thresholds are computed again from the new scores and relevel without
+// alerts. Both directions, 2 → 1 and back 1 → 2. Limits: the rescore budget
+// (60 s) for the rescore, the weekly budget (10 s) for the thresholds.
+//
 // memory — the arbsync binary as a separate process: `arbsync sync -all`
 // over 100,000 and 1,000,000 new companies against the simulator (signed, no
 // latency, no quota, QPS unlimited), and `arbsync score -all` over 100,000

@@ -42,6 +42,7 @@ var registry = []scenario{
 	{"resync", "unchanged re-sync writes no case rows", runResync},
 	{"rescore", "rescore every company", runRescore},
 	{"weekly", "weekly thresholds", runWeekly},
+	{"ruleswitch", "a change of scoring rule: every company rescored once, the week's thresholds again", runRuleSwitch},
 	{"memory", "peak RSS of the arbsync binary", runMemory},
 }
 

@@ -156,6 +156,7 @@ func envGroups() []struct {
 			return strings.HasSuffix(name, "_SCHEDULE") ||
 				prefix("ARBSYNC_TIMEZONE", "ARBSYNC_SYNC_", "ARBSYNC_SHUTDOWN_", "ARBSYNC_REPLICA_")(name)
 		}},
+		{"scoring", prefix("ARBSYNC_SCORE_")},
 		{"thresholds and the weekly report", prefix("ARBSYNC_THRESHOLD", "ARBSYNC_REPORT_")},
 		{"HTTP and the ERP lookup API", prefix("ARBSYNC_HTTP_", "ARBSYNC_LOOKUP_")},
 		{"alert channels (for each NAME listed in ARBSYNC_ALERT_CHANNELS)", prefix("ARBSYNC_ALERT_")},

@@ -25,8 +25,9 @@ func reportCommand() *command {
 		subs: []*command{{
 			name:    "report weekly",
 			args:    "[-week 2026-W48] [-out DIR]",
-			summary: "write a week's threshold report (Markdown, HTML, CSV)",
-			about: "Writes the weekly threshold report as Markdown, one self-contained HTML file and a CSV, and prints " +
+			summary: "write a week's threshold report (Markdown, HTML, CSVs)",
+			about: "Writes the weekly threshold report as Markdown, one self-contained HTML file, a CSV of the thresholds " +
+				"and a CSV of the latest backtest, and prints " +
 				"their paths. A week whose report the weekly job stored is written exactly as stored; for the " +
 				"current week without a stored report, the thresholds are computed from the current scores " +
 				"(nothing is written to the database).",
@@ -64,7 +65,11 @@ func runReport(ctx context.Context, c *command, args []string, io IO) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		for ext, body := range map[string]string{".md": stored.Markdown, ".html": stored.Html, ".csv": stored.Csv} {
+		files := map[string]string{".md": stored.Markdown, ".html": stored.Html, ".csv": stored.Csv}
+		if stored.BacktestCsv != "" { // reports stored before the backtest CSV have none
+			files[report.BacktestCSVSuffix] = stored.BacktestCsv
+		}
+		for ext, body := range files {
 			if err := os.WriteFile(base+ext, []byte(body), 0o644); err != nil {
 				return err
 			}

@@ -46,9 +46,11 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 	if err := reg.Register(dist); err != nil {
 		return err
 	}
+	rs := rescorer{assessor: assessor, weekly: a.WeeklyJob(), pool: pool, cfg: cfg, log: log.With().Str("component", "rescore").Logger()}
 	jobs := []daemon.Job{{
 		Name: "rescore", Schedule: cfg.RescoreSchedule, Exclusive: true,
-		Run: rescoreJob(assessor, pool, dist),
+		Run:     rescoreJob(rs, dist),
+		AtStart: ruleChanged(rs),
 	}, {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
 		Run: weeklyJob(a.WeeklyJob(), cfg),

@@ -80,22 +80,25 @@ func runSink(ctx context.Context, c *command, args []string, stdio IO) error {
 
 // sinkAlert is what the sink reads of the generic webhook's JSON body.
 type sinkAlert struct {
-	Type              string       `json:"type"`
-	DedupKey          string       `json:"dedupKey"`
-	CreditCode        string       `json:"creditCode"`
-	CompanyName       string       `json:"companyName"`
-	Score             string       `json:"score"`
-	Threshold         string       `json:"threshold"`
-	Level             alerts.Level `json:"level"`
-	PreviousLevel     alerts.Level `json:"previousLevel"`
-	RecentCases       int          `json:"recentCases"`
-	RecentClaimAmount string       `json:"recentClaimAmount"`
-	LatestCaseTitle   string       `json:"latestCaseTitle"`
+	Type              string           `json:"type"`
+	DedupKey          string           `json:"dedupKey"`
+	CreditCode        string           `json:"creditCode"`
+	CompanyName       string           `json:"companyName"`
+	Score             string           `json:"score"`
+	Threshold         string           `json:"threshold"`
+	Level             alerts.Level     `json:"level"`
+	PreviousLevel     alerts.Level     `json:"previousLevel"`
+	RecentCases       int              `json:"recentCases"`
+	RecentClaimAmount string           `json:"recentClaimAmount"`
+	LatestCaseTitle   string           `json:"latestCaseTitle"`
+	RuleVersion       int              `json:"ruleVersion"`
+	TopCases          []alerts.TopCase `json:"topCases"`
 }
 
 // sinkLine describes one received alert on one line. A company scored for
 // the first time has no earlier level, and a company may have no case title:
-// the line says so rather than leave a blank.
+// the line says so rather than leave a blank. The rule that produced the
+// score and the cases that drove it follow when the alert names them.
 func sinkLine(body []byte) (string, error) {
 	var a sinkAlert
 	if err := json.Unmarshal(body, &a); err != nil {
@@ -108,11 +111,22 @@ func sinkLine(body []byte) (string, error) {
 	if a.PreviousLevel != "" {
 		was = "was " + string(a.PreviousLevel)
 	}
+	if a.RuleVersion > 0 {
+		was += fmt.Sprintf("; rule %d", a.RuleVersion)
+	}
 	latest := a.LatestCaseTitle
 	if latest == "" {
 		latest = "none"
 	}
-	return fmt.Sprintf("ALERT %s %s %s score %s < %s (%s) recent cases %d, claims %s yuan, latest: %s [%s]",
+	drivers := ""
+	if len(a.TopCases) > 0 {
+		parts := make([]string, len(a.TopCases))
+		for i, c := range a.TopCases {
+			parts[i] = strings.Join(strings.Fields(fmt.Sprintf("%s %s %s %s points (%s)", c.CaseNo, c.Title, c.FilingDate, c.Points, c.Why)), " ")
+		}
+		drivers = "; driven by: " + strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("ALERT %s %s %s score %s < %s (%s) recent cases %d, claims %s yuan, latest: %s%s [%s]",
 		a.Level, a.CreditCode, a.CompanyName, a.Score, a.Threshold, was,
-		a.RecentCases, a.RecentClaimAmount, latest, a.DedupKey), nil
+		a.RecentCases, a.RecentClaimAmount, latest, drivers, a.DedupKey), nil
 }

@@ -51,11 +51,22 @@ func TestWebhookSinkPrintsFirstAlertNaturally(t *testing.T) {
 	worse.DedupKey, worse.Level, worse.PreviousLevel, worse.Score, worse.Threshold = "91440300708461136T:2:urgent", alerts.LevelUrgent, alerts.LevelWarning, "35.00", "40.00"
 	worse.LatestCaseTitle = "张某与深圳测试公司劳动争议"
 	require.NoError(t, sender.Send(ctx, worse))
+	// An alert that names its rule and the cases that drove the score.
+	named := worse
+	named.DedupKey, named.RuleVersion = "91440300708461136T:3:urgent", 2
+	named.TopCases = []alerts.TopCase{
+		{CaseNo: "深劳人仲案〔2026〕第8号", Title: "张某与深圳测试公司劳动争议", FilingDate: "2026-11-02", Points: "36.00", Why: "recent"},
+		{FilingDate: "2024-05-06", Points: "2.50", Why: "unexecuted_award"},
+	}
+	require.NoError(t, sender.Send(ctx, named))
 
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.Len(t, lines, 2, stdout.String())
+	require.Len(t, lines, 3, stdout.String())
 	require.Contains(t, lines[0], "ALERT warning 91440300708461136T 深圳测试公司 score 55.00 < 60.00 (first score) recent cases 2, claims 30000.00 yuan, latest: none [91440300708461136T:1:warning]")
 	require.Contains(t, lines[1], "ALERT urgent 91440300708461136T 深圳测试公司 score 35.00 < 40.00 (was warning) recent cases 2, claims 30000.00 yuan, latest: 张某与深圳测试公司劳动争议")
+	require.NotContains(t, lines[1], "rule", "an alert without a rule says none")
+	require.Contains(t, lines[2], "score 35.00 < 40.00 (was warning; rule 2) recent cases 2, claims 30000.00 yuan, latest: 张某与深圳测试公司劳动争议; "+
+		"driven by: 深劳人仲案〔2026〕第8号 张某与深圳测试公司劳动争议 2026-11-02 36.00 points (recent), 2024-05-06 2.50 points (unexecuted_award) [91440300708461136T:3:urgent]")
 	require.NotContains(t, stdout.String(), "(was )")
 
 	// A signed body that is not an alert is refused and named, not printed
@@ -71,5 +82,5 @@ func TestWebhookSinkPrintsFirstAlertNaturally(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	require.Contains(t, stdout.String(), `REJECTED: body is not an arbsync alert (type "", want "arbsync.alert")`)
-	require.Equal(t, 2, strings.Count(stdout.String(), "ALERT "))
+	require.Equal(t, 3, strings.Count(stdout.String(), "ALERT "))
 }

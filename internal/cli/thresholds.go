@@ -21,10 +21,10 @@ func thresholdsCommand() *command {
 	return &command{
 		name:    "thresholds",
 		args:    "recompute|backtest [flags]",
-		summary: "weekly dynamic thresholds: recompute a week (-dry-run), or backtest fixed vs dynamic",
+		summary: "weekly dynamic thresholds: recompute a week (-dry-run), or backtest rules and thresholds",
 		about: "The weekly dynamic thresholds per industry: recompute computes, stores and applies a week's, as the " +
-			"weekly job does (or only prints them with -dry-run); backtest compares the fixed and the dynamic " +
-			"thresholds on the stored history.",
+			"weekly job does (or only prints them with -dry-run); backtest compares the scoring rules, each with " +
+			"fixed and dynamic thresholds, on the stored history.",
 		subs: []*command{{
 			name:    "thresholds recompute",
 			args:    "[-week 2026-W48] [-dry-run]",
@@ -36,17 +36,7 @@ func thresholdsCommand() *command {
 				"and the changes from last week and writes nothing.",
 			env: true,
 			run: runThresholdsRecompute,
-		}, {
-			name:    "thresholds backtest",
-			args:    "-from WEEK [-to WEEK] [-horizon 90d] [-json]",
-			summary: "compare fixed and dynamic thresholds on past weeks",
-			about: "For each week from -from to -to, scores every company as of that Monday from its stored cases, " +
-				"computes that week's thresholds, and counts the companies each rule flags that had a new case " +
-				"filed within the horizon: precision, recall and lift of the fixed and the dynamic thresholds. " +
-				"Writes nothing.",
-			env: true,
-			run: runBacktest,
-		}},
+		}, backtestCommand()},
 	}
 }
 
@@ -127,6 +117,11 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 	if err != nil {
 		return err
 	}
+	if res.Waiting {
+		fmt.Fprintf(io.Stdout, "%s not computed: companies still hold another scoring rule's score; "+
+			"the rescore (`arbsync score`) computes the week when it has rescored them\n", isoWeek(week))
+		return nil
+	}
 	printThresholds(io.Stdout, res)
 	if *dry {
 		fmt.Fprintf(io.Stdout, "dry run: nothing written for %s\n", isoWeek(week))
@@ -144,7 +139,7 @@ const ThresholdsJobName = "thresholds"
 // its report: what the weekly job does.
 func weeklyRun(ctx context.Context, job *thresholdsdb.Job, cfg config.Config, week scoring.Date) (thresholdsdb.Result, error) {
 	res, err := job.Run(ctx, week)
-	if err != nil {
+	if err != nil || res.Waiting {
 		return res, err
 	}
 	w, err := job.Report(ctx, res, time.Now().In(cfg.Timezone))

@@ -20,6 +20,7 @@ import (
 	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/secret"
 	"github.com/arbsync/arbsync/internal/upstream"
+	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
 )
 
@@ -58,6 +59,11 @@ type Config struct {
 	ReplicaID     string        // ARBSYNC_REPLICA_ID (default host-pid)
 
 	ReportDir string // ARBSYNC_REPORT_DIR
+
+	// ScoreRule (ARBSYNC_SCORE_RULE: 1 or 2, default 2) is the scoring rule
+	// every score is computed with: the sync's, the daily rescore's and
+	// `arbsync score`'s. Changing it rescores every company once.
+	ScoreRule scoring.Rule
 
 	// Thresholds are the parameters of the fixed rule and of the weekly
 	// dynamic-threshold method.
@@ -111,6 +117,7 @@ func Load(env Env, need Need) (Config, error) {
 		ShutdownGrace:      p.duration("ARBSYNC_SHUTDOWN_GRACE", 30*time.Second, 0, time.Hour),
 		ReplicaID:          p.computed("ARBSYNC_REPLICA_ID", "hostname-pid", defaultReplicaID),
 		ReportDir:          p.str("ARBSYNC_REPORT_DIR", "reports"),
+		ScoreRule:          p.rule("ARBSYNC_SCORE_RULE", scoring.DefaultRule),
 		LogFormat:          p.oneOf("ARBSYNC_LOG_FORMAT", "json", "json", "console"),
 		Upstream:           p.upstream(need.Upstream),
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/arbsync/arbsync/scoring"
 )
 
 func envOf(vars map[string]string, files map[string]string) Env {
@@ -37,6 +39,16 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, "QYGL8271", c.Upstream.Product)
 	require.Equal(t, "60.00", c.Thresholds.FixedWarning.String())
 	require.Equal(t, 30, c.Thresholds.M)
+	require.Equal(t, scoring.Rule2, c.ScoreRule, "rule 2 unless ARBSYNC_SCORE_RULE says otherwise")
+}
+
+// ARBSYNC_SCORE_RULE chooses the scoring rule; rule 1 stays available.
+func TestScoreRule(t *testing.T) {
+	for v, want := range map[string]scoring.Rule{"1": scoring.Rule1, "2": scoring.Rule2, " 2 ": scoring.Rule2} {
+		c, err := Load(envOf(map[string]string{"ARBSYNC_SCORE_RULE": v}, nil), Need{})
+		require.NoError(t, err, "ARBSYNC_SCORE_RULE=%q", v)
+		require.Equal(t, want, c.ScoreRule, "ARBSYNC_SCORE_RULE=%q", v)
+	}
 }
 
 // Each invalid value is rejected with a message naming its variable, and the
@@ -77,6 +89,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{map[string]string{"ARBSYNC_THRESHOLD_URGENT": "101"}, Need{}, "ARBSYNC_THRESHOLD_URGENT:"},
 		{map[string]string{"ARBSYNC_THRESHOLD_WARNING": "40", "ARBSYNC_THRESHOLD_URGENT": "45"}, Need{}, "ARBSYNC_THRESHOLD_*: threshold params: fixed urgent 45.00 must be at most"},
 		{map[string]string{"ARBSYNC_THRESHOLDS_SHRINKAGE": "-3"}, Need{}, "ARBSYNC_THRESHOLDS_SHRINKAGE:"},
+		{map[string]string{"ARBSYNC_SCORE_RULE": "3"}, Need{}, `ARBSYNC_SCORE_RULE: "3" is not a scoring rule version (1 or 2)`},
+		{map[string]string{"ARBSYNC_SCORE_RULE": "v2"}, Need{}, `ARBSYNC_SCORE_RULE: "v2" is not a scoring rule version (1 or 2)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantVar, func(t *testing.T) {
@@ -168,6 +182,7 @@ func TestReportedDefaultsAreTheDefaults(t *testing.T) {
 	require.Equal(t, "60", defaults["ARBSYNC_THRESHOLD_WARNING"])
 	require.Equal(t, "20", defaults["ARBSYNC_UPSTREAM_QPS"])
 	require.Equal(t, "info", defaults["ARBSYNC_LOG_LEVEL"])
+	require.Equal(t, "2", defaults["ARBSYNC_SCORE_RULE"])
 	require.Equal(t, "hostname-pid", defaults["ARBSYNC_REPLICA_ID"], "a computed default is described, not shown as this process's value")
 	require.NotContains(t, defaults, "DATABASE_URL", "no default")
 

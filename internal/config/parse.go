@@ -170,6 +170,21 @@ func (p *parser) points(name string, def scoring.Points) scoring.Points {
 		"a number of points from 0 to 100")
 }
 
+// rule reads a scoring rule version.
+func (p *parser) rule(name string, def scoring.Rule) scoring.Rule {
+	p.noteDefault(name, def.String())
+	v, ok := p.raw(name)
+	if !ok {
+		return def
+	}
+	r, err := scoring.ParseRule(v)
+	if err != nil {
+		p.fail(name, "%v", err)
+		return def
+	}
+	return r
+}
+
 func (p *parser) float(name string, def, lo, hi float64) float64 {
 	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 	return inRange(p, name, def, strconv.FormatFloat(def, 'g', -1, 64), lo, hi, parse, fmt.Sprintf("a number from %g to %g", lo, hi))

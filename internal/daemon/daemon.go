@@ -107,8 +107,15 @@ func (dm *Daemon) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("job %s: read last run: %w", j.Name, err)
 		}
+		why := "job missed a scheduled run: running it now"
+		if !overdue && j.AtStart != nil {
+			if overdue, err = j.AtStart(ctx); err != nil {
+				return fmt.Errorf("job %s: %w", j.Name, err)
+			}
+			why = "job has work left at start: running it now"
+		}
 		if overdue {
-			log.Info().Str("job", j.Name).Msg("job missed a scheduled run: running it now")
+			log.Info().Str("job", j.Name).Msg(why)
 			g.Go(func() error {
 				dm.catchUp(gctx, j, sched)
 				return nil

@@ -29,6 +29,10 @@ type Job struct {
 	// Lease is how long an exclusive run may hold its lease (default 1h).
 	Lease time.Duration
 	Run   func(ctx context.Context) error
+	// AtStart, when set, says whether the job must also run at start
+	// although it missed no scheduled run (the rescore after a change of
+	// scoring rule). It runs as a missed run does: under the job's lease.
+	AtStart func(ctx context.Context) (bool, error)
 }
 
 // ErrLeaseHeld means another replica is running an exclusive job.

@@ -10,6 +10,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/outbox"
+	"github.com/arbsync/arbsync/internal/scoringdb"
+	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/sync"
 )
 
@@ -19,6 +22,8 @@ type snapshot struct {
 	row    db.LookupCompanyRow
 	cases  []db.LookupLatestCasesRow
 	events []db.CaseEventsRecentRow
+	// top are the cases that drove its score (none when unscored).
+	top []outbox.TopCase
 }
 
 // read returns the stored company, or nil when it is not on the watchlist.
@@ -45,6 +50,14 @@ func (h *Handler) read(ctx context.Context, code string) (*snapshot, error) {
 				return fmt.Errorf("read recent events of %s: %w", code, err)
 			}
 			snap = &snapshot{row: row, cases: cases, events: events}
+			if rule := scoring.Rule(row.RuleVersion); row.Scored && rule.Valid() && row.ScoreAsOf != nil {
+				// Explained under the rule that made the score, at its as-of date.
+				top, err := scoringdb.TopCasesFor(ctx, q, rule, map[string]scoring.Date{code: scoring.DateOf(*row.ScoreAsOf)})
+				if err != nil {
+					return fmt.Errorf("explain the score of %s: %w", code, err)
+				}
+				snap.top = top[code]
+			}
 			return nil
 		})
 	return snap, err
@@ -111,7 +124,7 @@ func (h *Handler) backingOff(row *db.LookupCompanyRow) *apiError {
 // fresh and complete.
 func (h *Handler) serveStored(snap *snapshot, source string, refreshErr *RefreshError) *Response {
 	now := h.opts.Now()
-	resp := buildResponse(&snap.row, snap.cases, source).at(now, h.opts.Freshness, source)
+	resp := buildResponse(&snap.row, snap.cases, snap.top, source).at(now, h.opts.Freshness, source)
 	resp.RecentEvents = buildEvents(snap.events)
 	resp.RefreshError = refreshErr
 	if !resp.Stale && refreshErr == nil && h.cache != nil {

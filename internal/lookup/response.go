@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/arbsync/arbsync/db"
+	"github.com/arbsync/arbsync/internal/outbox"
+	"github.com/arbsync/arbsync/scoring"
 )
 
 // Sources of an answer, the values of Response.Source.
@@ -24,12 +26,19 @@ type Response struct {
 	CompanyName string   `json:"companyName"`
 	Industry    Industry `json:"industry"`
 	// Score is 0-100 (lower is riskier); Score, Level, ScoreAsOf,
-	// Components and Thresholds are null for a company never scored.
-	Score      *float64    `json:"score"`
-	Level      *string     `json:"level"`     // ok | warning | urgent
-	ScoreAsOf  *string     `json:"scoreAsOf"` // the score's as-of date (Asia/Shanghai), YYYY-MM-DD
-	Components *Components `json:"components"`
-	Thresholds *Thresholds `json:"thresholds"`
+	// RuleVersion, Components and Thresholds are null for a company never
+	// scored.
+	Score     *float64 `json:"score"`
+	Level     *string  `json:"level"`     // ok | warning | urgent
+	ScoreAsOf *string  `json:"scoreAsOf"` // the score's as-of date (Asia/Shanghai), YYYY-MM-DD
+	// RuleVersion is the scoring rule that produced Score: 1 or 2.
+	RuleVersion *int        `json:"ruleVersion"`
+	Components  *Components `json:"components"`
+	Thresholds  *Thresholds `json:"thresholds"`
+	// TopCases are the cases that account for the most of what the score
+	// lost, the most first (at most 3; empty when no case counts): why the
+	// company scores as it does.
+	TopCases []TopCase `json:"topCases"`
 	// LatestCases are the newest current cases, up to 5, newest first.
 	LatestCases []Case `json:"latestCases"`
 	// RecentEvents are the changes found in the company's cases in the
@@ -61,16 +70,53 @@ type Industry struct {
 type Components struct {
 	RecentCases int `json:"recentCases"` // cases filed in the last 365 days
 	// RecentClaimAmount is their claims' sum in yuan, a decimal string.
-	RecentClaimAmount string     `json:"recentClaimAmount"`
-	DecidedCases      int        `json:"decidedCases"`
-	LoseCases         int        `json:"loseCases"`
-	PartialCases      int        `json:"partialCases"`
-	LoseRate          float64    `json:"loseRate"`        // 0-1
-	UnexecutedCases   int        `json:"unexecutedCases"` // any year
-	Deductions        Deductions `json:"deductions"`
+	RecentClaimAmount string  `json:"recentClaimAmount"`
+	DecidedCases      int     `json:"decidedCases"`
+	LoseCases         int     `json:"loseCases"`
+	PartialCases      int     `json:"partialCases"`
+	LoseRate          float64 `json:"loseRate"`        // 0-1
+	UnexecutedCases   int     `json:"unexecutedCases"` // any year
+	// ExcludedCases are the cases rule 2 does not score: the company
+	// filed them (applicant) or is a third party. 0 under rule 1.
+	ExcludedCases int `json:"excludedCases"`
+	// Indicators are rule 2's four indicator scores and their weights;
+	// null under rule 1, which has none.
+	Indicators *Indicators `json:"indicators"`
+	Deductions Deductions  `json:"deductions"`
 }
 
-// Deductions are the points each component took off 100.
+// Indicators are rule 2's indicator scores, each out of 100, and the
+// weights that combine them into the score.
+type Indicators struct {
+	Count     float64 `json:"count"`     // max(0, 100 − 20 × recent cases)
+	Amount    float64 `json:"amount"`    // max(0, 100 − 5 × recent claims / 10,000 yuan)
+	LoseRate  float64 `json:"loseRate"`  // max(0, 100 − 150 × lose rate)
+	Execution float64 `json:"execution"` // max(0, 100 − 25 × unexecuted cases)
+	Weights   Weights `json:"weights"`
+}
+
+// Weights are rule 2's weights of its indicators (0.4 is 40 %).
+type Weights struct {
+	Count     float64 `json:"count"`
+	Amount    float64 `json:"amount"`
+	LoseRate  float64 `json:"loseRate"`
+	Execution float64 `json:"execution"`
+}
+
+// TopCase is one of the cases that drove the score down.
+type TopCase struct {
+	CaseNo     string `json:"caseNo"`
+	Title      string `json:"title"`
+	FilingDate string `json:"filingDate"` // YYYY-MM-DD
+	// Points is the part of 100 − score the case accounts for.
+	Points float64 `json:"points"`
+	// Why is why it counts: recent (filed in the last 365 days) or
+	// unexecuted_award (older, its award not executed).
+	Why string `json:"why"`
+}
+
+// Deductions are the points each component took off 100 (under rule 2,
+// each weighted indicator's: 0.4 × (100 − count), …).
 type Deductions struct {
 	Count      float64 `json:"count"`
 	Amount     float64 `json:"amount"`
@@ -109,7 +155,7 @@ type RefreshError struct {
 
 // buildResponse turns a stored company into an answer. row must have a
 // last successful sync.
-func buildResponse(row *db.LookupCompanyRow, cases []db.LookupLatestCasesRow, source string) *Response {
+func buildResponse(row *db.LookupCompanyRow, cases []db.LookupLatestCasesRow, top []outbox.TopCase, source string) *Response {
 	r := &Response{
 		CreditCode:  row.CreditCode,
 		CompanyName: row.CompanyName,
@@ -118,6 +164,7 @@ func buildResponse(row *db.LookupCompanyRow, cases []db.LookupLatestCasesRow, so
 			SectionCode: row.SectionCode, SectionName: row.SectionName,
 		},
 		LatestCases: make([]Case, 0, len(cases)),
+		TopCases:    make([]TopCase, 0, len(top)),
 		Source:      source,
 	}
 	if row.LastSuccessAt != nil {
@@ -138,12 +185,27 @@ func buildResponse(row *db.LookupCompanyRow, cases []db.LookupLatestCasesRow, so
 			PartialCases:      int(row.PartialCases),
 			LoseRate:          row.LoseRate,
 			UnexecutedCases:   int(row.UnexecutedCases),
+			ExcludedCases:     int(row.ExcludedCases),
 			Deductions: Deductions{
 				Count: row.CountDeduction, Amount: row.AmountDeduction,
 				LoseRate: row.LoseRateDeduction, Unexecuted: row.UnexecutedDeduction,
 			},
 		}
+		if row.HasIndicators {
+			w := scoring.Rule2Weights
+			r.Components.Indicators = &Indicators{
+				Count: row.CountScore, Amount: row.AmountScore, LoseRate: row.LoseRateScore, Execution: row.ExecutionScore,
+				Weights: Weights{Count: w.Count.Float64(), Amount: w.Amount.Float64(), LoseRate: w.LoseRate.Float64(), Execution: w.Execution.Float64()},
+			}
+		}
+		rule := int(row.RuleVersion)
+		r.RuleVersion = &rule
 		r.Thresholds = &Thresholds{Warning: row.WarningThreshold, Urgent: row.UrgentThreshold, Source: row.ThresholdSource}
+	}
+	for _, c := range top {
+		r.TopCases = append(r.TopCases, TopCase{
+			CaseNo: c.CaseNo, Title: c.Title, FilingDate: c.FilingDate.String(), Points: c.Points.Float64(), Why: string(c.Why),
+		})
 	}
 	for _, c := range cases {
 		out := Case{

@@ -56,6 +56,42 @@ type LevelChange struct {
 	RecentClaim     money.Fen
 	LatestCaseTitle string // optional
 	AsOf            scoring.Date
+	// Rule is the rule that produced Score.
+	Rule scoring.Rule
+	// TopCases are the cases that drove the score (TopCases makes them).
+	TopCases []TopCase
+}
+
+// MaxTopCases is how many of the cases that drove a score an alert names.
+const MaxTopCases = 3
+
+// TopCase is one of the cases that drove a score down: its share of what
+// the score lost, and why it counts.
+type TopCase struct {
+	CaseNo, Title string
+	FilingDate    scoring.Date
+	Points        scoring.Points
+	Why           scoring.Why
+}
+
+// TopCases returns the at most MaxTopCases cases that account for the most
+// of what a company's score under rule at asOf lost (scoring.Explain and
+// scoring.Top), with their numbers from caseNos (caseNos[i] is cases[i]'s;
+// nil or short leaves numbers out).
+func TopCases(rule scoring.Rule, cases []scoring.Case, caseNos []string, asOf scoring.Date) []TopCase {
+	notes := scoring.Top(scoring.Explain(rule, cases, asOf), cases, MaxTopCases)
+	if len(notes) == 0 {
+		return nil
+	}
+	out := make([]TopCase, len(notes))
+	for i, n := range notes {
+		c := &cases[n.Index]
+		out[i] = TopCase{Title: c.Title, FilingDate: c.FilingDate, Points: n.Points, Why: n.Why}
+		if n.Index < len(caseNos) {
+			out[i].CaseNo = caseNos[n.Index]
+		}
+	}
+	return out
 }
 
 // Alert is the alert of the change, keyed "{credit code}:{cause}:{level}".
@@ -78,11 +114,25 @@ func (c LevelChange) Alert() Alert {
 			RecentClaimAmount: c.RecentClaim.String(),
 			LatestCaseTitle:   c.LatestCaseTitle,
 			AsOf:              c.AsOf.Time(),
+			RuleVersion:       int(c.Rule),
+			TopCases:          messageCases(c.TopCases),
 		},
 		scoreID:   c.ScoreID,
 		score:     c.Score,
 		threshold: threshold,
 	}
+}
+
+// messageCases are top cases as a message carries them.
+func messageCases(top []TopCase) []alerts.TopCase {
+	if len(top) == 0 {
+		return nil
+	}
+	out := make([]alerts.TopCase, len(top))
+	for i, c := range top {
+		out[i] = alerts.TopCase{CaseNo: c.CaseNo, Title: c.Title, FilingDate: c.FilingDate.String(), Points: c.Points.String(), Why: string(c.Why)}
+	}
+	return out
 }
 
 // Enqueue writes batch to the outbox through q, which should be the

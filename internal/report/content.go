@@ -66,7 +66,8 @@ type Weekly struct {
 	// Cleared are companies whose level went from warning or urgent to ok.
 	Cleared []LevelChange
 	// Riskiest are the companies with the lowest scores (the caller picks
-	// how many, e.g. 20). Shown by ascending score, then credit code.
+	// how many, e.g. 20). Shown by ascending score, then more recent cases
+	// first, then larger recent claims first, then credit code.
 	Riskiest []Company
 
 	// AlertVolume counts, per industry, the companies flagged under the
@@ -78,9 +79,35 @@ type Weekly struct {
 	// entries; the table shows all, in the given order.
 	AlertVolume []IndustryAlerts
 
-	// Backtest is the latest backtest of fixed vs dynamic flags, nil when
-	// none is available (the report then says so).
-	Backtest *thresholds.BacktestResult
+	// Backtest is the latest stored backtest run, nil when none has been
+	// run (the report then says how to run one).
+	Backtest *Backtest
+}
+
+// Backtest is a stored run of `arbsync thresholds backtest` as the report
+// summarizes it: the Markdown and HTML show its results over all
+// companies, the backtest CSV every result.
+type Backtest struct {
+	// RunID identifies the run (arbsync.backtest_runs.id).
+	RunID int64
+	// ComputedAt is when it ran, printed in its own location.
+	ComputedAt time.Time
+	// From and To are its first and last week (Mondays); Weeks counts them.
+	From, To scoring.Date
+	Weeks    int
+	// Horizon is the days after each week whose cases are the outcome.
+	Horizon int
+	// Companies were observed in every week: Observations company-weeks.
+	Companies, Observations int
+	// Rules are the rules compared.
+	Rules []scoring.Rule
+	// LookAhead says what the rebuilt history still knew too early, as the
+	// run stored it; shown among the backtest's notes when not empty.
+	LookAhead string
+	// Results are the run's results (thresholds.Backtest.Run), in any
+	// order: one per rule, method, severity and outcome over all companies
+	// (Section "") and per section.
+	Results []thresholds.BacktestResult
 }
 
 // Bins is the number of bins of a Histogram.

@@ -77,6 +77,13 @@ func TestValidate(t *testing.T) {
 		{"bad level", func(r *report.Weekly) { r.Riskiest[0].Level = "red" }, `level "red"`},
 		{"score above 100", func(r *report.Weekly) { r.Riskiest[0].Score = scoring.WholePoints(101) }, "outside [0, 100]"},
 		{"urgent above flagged", func(r *report.Weekly) { r.AlertVolume[0].Dynamic.Urgent = 10_000 }, "urgent 10000 must lie in [0, flagged"},
+		{"backtest without a time", func(r *report.Weekly) { r.Backtest.ComputedAt = time.Time{} }, "backtest: computed-at time is zero"},
+		{"backtest of no week", func(r *report.Weekly) { r.Backtest.Weeks = 0 }, "backtest: 0 weeks"},
+		{"backtest result of another rule", func(r *report.Weekly) { r.Backtest.Rules = r.Backtest.Rules[:1] }, "rule 2 is not one of the run's rules"},
+		{"backtest result twice", func(r *report.Weekly) {
+			r.Backtest.Results = append(r.Backtest.Results, r.Backtest.Results[0])
+		}, "second result for 1/fixed/warning/any/"},
+		{"backtest hits above flagged", func(r *report.Weekly) { r.Backtest.Results[5].Hits = r.Backtest.Results[5].Flagged + 1 }, "hits of"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +92,7 @@ func TestValidate(t *testing.T) {
 			err := r.Validate()
 			require.ErrorContains(t, err, tc.want)
 			// No renderer writes anything for an invalid week.
-			for _, render := range []func(io.Writer, report.Weekly) error{report.Markdown, report.HTML, report.CSV} {
+			for _, render := range []func(io.Writer, report.Weekly) error{report.Markdown, report.HTML, report.CSV, report.BacktestCSV} {
 				var b bytes.Buffer
 				require.Error(t, render(&b, r))
 				require.Zero(t, b.Len())
@@ -117,6 +124,8 @@ func TestDeterministic(t *testing.T) {
 	shuffle(len(shuffled.Riskiest), func(i, j int) {
 		shuffled.Riskiest[i], shuffled.Riskiest[j] = shuffled.Riskiest[j], shuffled.Riskiest[i]
 	})
+	results := shuffled.Backtest.Results
+	shuffle(len(results), func(i, j int) { results[i], results[j] = results[j], results[i] })
 	require.Equal(t, want, renderAll(t, shuffled))
 }
 
@@ -130,14 +139,20 @@ func clone(r report.Weekly) report.Weekly {
 	c.Cleared = append([]report.LevelChange(nil), r.Cleared...)
 	c.Riskiest = append([]report.Company(nil), r.Riskiest...)
 	c.AlertVolume = append([]report.IndustryAlerts(nil), r.AlertVolume...)
+	if r.Backtest != nil {
+		bt := *r.Backtest
+		bt.Rules = append([]scoring.Rule(nil), bt.Rules...)
+		bt.Results = append([]thresholds.BacktestResult(nil), bt.Results...)
+		c.Backtest = &bt
+	}
 	return c
 }
 
-// renderAll returns the Markdown, HTML and CSV of r.
-func renderAll(t *testing.T, r report.Weekly) [3]string {
+// renderAll returns the Markdown, HTML, CSV and backtest CSV of r.
+func renderAll(t *testing.T, r report.Weekly) [4]string {
 	t.Helper()
-	var out [3]string
-	for i, render := range []func(io.Writer, report.Weekly) error{report.Markdown, report.HTML, report.CSV} {
+	var out [4]string
+	for i, render := range []func(io.Writer, report.Weekly) error{report.Markdown, report.HTML, report.CSV, report.BacktestCSV} {
 		var b bytes.Buffer
 		require.NoError(t, render(&b, r))
 		out[i] = b.String()

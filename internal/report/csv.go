@@ -13,7 +13,7 @@ import (
 // CSVHeader is the header row of CSV, in column order.
 func CSVHeader() []string {
 	return []string{
-		"week", "industry_code", "industry_name", "level", "severity", "n", "q", "raw", "shrunk", "final",
+		"week", "industry_code", "industry_name", "level", "severity", "n", "q_percent", "raw", "shrunk", "final",
 		"previous", "change", "bound_applied", "p10", "p25", "p50", "p75", "p90", "mean",
 		"flagged_fixed", "flagged_dynamic", "method_version",
 	}
@@ -27,7 +27,8 @@ const utf8BOM = "\uFEFF"
 // divisions; warning before urgent). The file starts with a UTF-8 byte
 // order mark so that Excel opens the Chinese industry names correctly;
 // strip it (or read with a BOM-aware reader) when parsing. Records end in
-// CRLF (RFC 4180). Scores and thresholds have two decimals, q six; counts
+// CRLF (RFC 4180). Scores and thresholds have two decimals; q_percent is
+// the budget q as a percentage with four decimals (12.3457 for q = 0.123457); counts
 // are integers; previous and change are empty when the industry had no
 // threshold last week; change = final − previous. It writes nothing when r
 // is invalid (see Weekly.Validate).
@@ -64,7 +65,7 @@ func csvRecord(r thresholds.Row, name string) []string {
 	}
 	return []string{
 		r.Week.String(), r.Industry, name, string(r.Level), string(r.Severity),
-		strconv.Itoa(r.N), strconv.FormatFloat(r.Q, 'f', 6, 64),
+		strconv.Itoa(r.N), strconv.FormatFloat(r.Q*100, 'f', 4, 64),
 		r.Raw.String(), r.Shrunk.String(), r.Final.String(), previous, change, string(r.Bound),
 		r.P10.String(), r.P25.String(), r.P50.String(), r.P75.String(), r.P90.String(), r.Mean.String(),
 		strconv.Itoa(r.FlaggedFixed), strconv.Itoa(r.FlaggedDynamic), strconv.Itoa(r.MethodVersion),

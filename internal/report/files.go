@@ -9,19 +9,20 @@ import (
 	"path/filepath"
 )
 
-// WriteFiles renders r in the three formats and writes them to dir as
-// arbsync-thresholds-{ISO week}.md, .html and .csv (e.g.
+// WriteFiles renders r in its four files and writes them to dir as
+// arbsync-thresholds-{ISO week}.md, .html, .csv and -backtest.csv (e.g.
 // arbsync-thresholds-2026-W48.md), creating dir when needed. It renders all
-// three before writing any, so an invalid r writes nothing. Each file is
+// four before writing any, so an invalid r writes nothing. Each file is
 // written to a temporary file in dir, synced and renamed over its final
 // name, so a reader never sees a partial file and a rerun of the week
 // replaces the previous files. paths are the files written, in the order
-// md, html, csv; on error, the files already written are returned with it.
+// md, html, csv, backtest csv; on error, the files already written are
+// returned with it.
 func WriteFiles(dir string, r Weekly) (paths []string, err error) {
 	formats := []struct {
 		ext    string
 		render func(io.Writer, Weekly) error
-	}{{".md", Markdown}, {".html", HTML}, {".csv", CSV}}
+	}{{".md", Markdown}, {".html", HTML}, {".csv", CSV}, {BacktestCSVSuffix, BacktestCSV}}
 	data := make([][]byte, len(formats))
 	for i, f := range formats {
 		var b bytes.Buffer
@@ -43,6 +44,10 @@ func WriteFiles(dir string, r Weekly) (paths []string, err error) {
 	}
 	return paths, nil
 }
+
+// BacktestCSVSuffix ends the name of the backtest CSV file:
+// arbsync-thresholds-2026-W48-backtest.csv.
+const BacktestCSVSuffix = "-backtest.csv"
 
 // writeAtomic writes data to a temporary file next to path, syncs it, makes
 // it world-readable (0644) and renames it to path.

@@ -21,6 +21,7 @@ func TestWriteFiles(t *testing.T) {
 		filepath.Join(dir, "arbsync-thresholds-2026-W48.md"),
 		filepath.Join(dir, "arbsync-thresholds-2026-W48.html"),
 		filepath.Join(dir, "arbsync-thresholds-2026-W48.csv"),
+		filepath.Join(dir, "arbsync-thresholds-2026-W48-backtest.csv"),
 	}, paths)
 
 	want := renderAll(t, f.weekly)
@@ -32,7 +33,7 @@ func TestWriteFiles(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, os.FileMode(0o644), info.Mode().Perm())
 	}
-	requireOnly(t, dir, 3) // no temporary file left behind
+	requireOnly(t, dir, 4) // no temporary file left behind
 
 	// A rerun of the week replaces the files.
 	again := f.weekly
@@ -42,7 +43,7 @@ func TestWriteFiles(t *testing.T) {
 	got, err := os.ReadFile(paths[0])
 	require.NoError(t, err)
 	require.Contains(t, string(got), "2026-11-23 04:00:12 +08:00")
-	requireOnly(t, dir, 3)
+	requireOnly(t, dir, 4)
 }
 
 func TestWriteFilesInvalid(t *testing.T) {
@@ -65,4 +66,4 @@ func requireOnly(t *testing.T, dir string, n int) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func ftoa6(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
+func percent4(f float64) string { return strconv.FormatFloat(100*f, 'f', 4, 64) }

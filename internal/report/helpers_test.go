@@ -219,15 +219,41 @@ func newFixture(t *testing.T) fixture {
 		})
 	}
 
-	bt := thresholds.BacktestCounts{
-		Observations: 52_000, Positives: 2_600,
-		FixedFlagged: 9_000, FixedHits: 900,
-		DynamicFlagged: 9_100, DynamicHits: 1_246,
-	}.Evaluate()
-	r.Backtest = &bt
+	r.Backtest = backtestOf(t, cs)
 
 	require.NoError(t, r.Validate())
 	return fixture{weekly: r, companies: cs}
+}
+
+// backtestOf runs the backtest over the fixture's three weeks: rule 1 is
+// the companies' scores, rule 2 a gentler version of them, and a company
+// gets a new case the more often the lower it scores.
+func backtestOf(t *testing.T, cs []company) *report.Backtest {
+	t.Helper()
+	weeks := []scoring.Date{week0, week1, week2}
+	b, err := thresholds.NewBacktest(weeks, []scoring.Rule{scoring.Rule1, scoring.Rule2}, thresholds.DefaultParams())
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, c := range cs {
+		scores := [][]scoring.Points{make([]scoring.Points, 3), make([]scoring.Points, 3)}
+		happened := make([]thresholds.Happened, 3)
+		for w := range weeks {
+			s := c.scores[w]
+			gentle := scoring.WholePoints(100) - (scoring.WholePoints(100)-s)/2 - scoring.Points(rng.IntN(1500))
+			scores[0][w], scores[1][w] = s, max(gentle, 0)
+			happened[w].Any = rng.Float64() < 0.05+float64(scoring.WholePoints(100)-s)/20000
+			happened[w].Serious = happened[w].Any && rng.IntN(3) == 0
+		}
+		require.NoError(t, b.Add(c.section, c.division, scores, happened))
+	}
+	results, err := b.Run()
+	require.NoError(t, err)
+	return &report.Backtest{
+		RunID: 3, ComputedAt: time.Date(2026, time.November, 20, 18, 30, 0, 0, time.FixedZone("CST", 8*3600)),
+		From: week0, To: week2, Weeks: 3, Horizon: 90, Companies: len(cs), Observations: 3 * len(cs),
+		Rules: []scoring.Rule{scoring.Rule1, scoring.Rule2}, Results: results,
+		LookAhead: "执行情况取当前值 the execution status is today's",
+	}
 }
 
 func count(c *report.AlertCounts, l scoring.Level) {

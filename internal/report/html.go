@@ -16,7 +16,7 @@ var pageSource string
 
 // page is the parsed HTML template. It is built once and only executed
 // afterwards, which html/template allows concurrently.
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"percent": percent}).Parse(pageSource))
+var page = template.Must(template.New("report").Parse(pageSource))
 
 // htmlData is what the template renders: the view plus the charts.
 type htmlData struct {
@@ -26,6 +26,7 @@ type htmlData struct {
 	Charts        []histChart
 	AlertChart    *alertChart
 	Notes         []string
+	BacktestNotes []string
 }
 
 // HTML writes the report as one self-contained HTML page: inline CSS and
@@ -42,6 +43,9 @@ func HTML(w io.Writer, r Weekly) error {
 		IndustryCount: v.Sections + v.Divisions,
 		CompaniesText: group(strconv.Itoa(v.Companies)),
 		Notes:         methodNotes(v),
+	}
+	if v.Backtest != nil {
+		d.BacktestNotes = backtestNotes(v.Backtest)
 	}
 	rows := make(map[thresholds.Key]*thresholds.Row)
 	for _, ind := range v.Industries {

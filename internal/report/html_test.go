@@ -2,13 +2,16 @@ package report_test
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arbsync/arbsync/internal/report"
+	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
 )
 
@@ -91,7 +94,37 @@ func TestHTML(t *testing.T) {
 	has(t, page, "<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; | *坏*\n公司</td>")
 
 	has(t, page, "<tr class=\"total\"><td>合计 total</td>")
-	has(t, page, "&#43;36.92%")
+
+	// Budgets are percentages.
+	w := row(t, f.weekly.Rows, "C", thresholds.SeverityWarning)
+	has(t, page, `<div class="v">`+strconv.FormatFloat(100*w.Q, 'f', 2, 64)+`%</div>`)
+	has(t, page, `title="q=`+strconv.FormatFloat(100*w.Q, 'f', 2, 64)+`% raw=`)
+
+	// The backtest: per outcome each rule's AUC, and a table per severity
+	// of every rule and method with its interval under each value.
+	bt := f.weekly.Backtest
+	back := page[strings.Index(page, `<section id="backtest">`):strings.Index(page, `<section id="method">`)]
+	has(t, back, "最近一次回测 latest run #3 · 计算于 computed 2026-11-20 18:30:00 &#43;08:00")
+	require.Equal(t, 4, strings.Count(back, "<table"), "2 outcomes × 2 severities")
+	require.Equal(t, 4, strings.Count(back, `<div class="scroll">`), "each table scrolls on its own on a narrow screen")
+	for _, o := range thresholds.BacktestOutcomes {
+		for _, rule := range []scoring.Rule{scoring.Rule1, scoring.Rule2} {
+			a := result(t, bt, rule, thresholds.MethodFixed, thresholds.SeverityWarning, o).AUC
+			has(t, back, fmt.Sprintf(`<div class="k">AUC 规则 <span class="en">rule</span> %s</div><div class="v">%.3f</div><div class="s">95%% [%.3f–%.3f]</div>`,
+				rule, a.Value, a.CI.Low, a.CI.High))
+		}
+	}
+	cell := result(t, bt, scoring.Rule2, thresholds.MethodDynamic, thresholds.SeverityUrgent, thresholds.OutcomeSerious)
+	// html/template writes "+" as "&#43;".
+	has(t, back, strings.ReplaceAll(fmt.Sprintf(`<td>规则 rule 2 · 动态 dynamic</td><td class="num">%s</td><td class="num">%.1f%%<span class="ci">[%.1f–%.1f]</span><span class="ci">Δ %+.1f [%+.1f, %+.1f]</span></td>`,
+		group(int(cell.Flagged+0.5)), 100*cell.Precision.Value, 100*cell.Precision.CI.Low, 100*cell.Precision.CI.High,
+		100*cell.PrecisionDiff.Value, 100*cell.PrecisionDiff.CI.Low, 100*cell.PrecisionDiff.CI.High), "+", "&#43;"))
+	has(t, back, `<td>规则 rule 1 · 固定 fixed</td>`)
+	has(t, back, "<li>前视偏差 Look-ahead: 执行情况取当前值 the execution status is today&#39;s</li>")
+	has(t, back, `<span class="ci">基准 baseline</span>`)
+	d := result(t, bt, scoring.Rule2, thresholds.MethodFixed, thresholds.SeverityWarning, thresholds.OutcomeSerious).AUCDiff
+	has(t, back, strings.ReplaceAll(fmt.Sprintf(`比规则 1 <span class="en">vs rule 1</span> Δ %+.3f [%+.3f, %+.3f]`, d.Value, d.CI.Low, d.CI.High), "+", "&#43;"))
+	has(t, back, fmt.Sprintf(`<caption>紧急 urgent · k = %s</caption>`, group(cell.Volume)))
 }
 
 func TestHTMLEmpty(t *testing.T) {
@@ -99,7 +132,7 @@ func TestHTMLEmpty(t *testing.T) {
 	requireSelfContained(t, page)
 	require.NotContains(t, page, "<svg")
 	require.GreaterOrEqual(t, strings.Count(page, "无 / none"), 9)
-	has(t, page, "无 / none（暂无回测结果 no backtest available）")
+	has(t, page, "尚无回测结果，运行 <code>arbsync thresholds backtest</code> 生成")
 }
 
 // TestHTMLFirstWeek: without last week's thresholds no dashed line is

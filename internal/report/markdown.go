@@ -6,8 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/arbsync/arbsync/thresholds"
 )
 
 // none is what every format shows for an empty list or a missing value.
@@ -44,8 +42,8 @@ func writeMarkdown(b *bytes.Buffer, v *view) {
 		p("| 预警预算 Warning budget q_w | %s |\n", none)
 		p("| 紧急预算 Urgent budget q_u | %s |\n", none)
 	} else {
-		p("| 预警预算 Warning budget q_w | %s（%s，低于固定预警阈值 below fixed warning %s） |\n", v.QW, v.QWPct, v.Params.FixedWarning)
-		p("| 紧急预算 Urgent budget q_u | %s（%s，低于固定紧急阈值 below fixed urgent %s） |\n", v.QU, v.QUPct, v.Params.FixedUrgent)
+		p("| 预警预算 Warning budget q_w | %s（低于固定预警阈值 below fixed warning %s） |\n", v.QW, v.Params.FixedWarning)
+		p("| 紧急预算 Urgent budget q_u | %s（低于固定紧急阈值 below fixed urgent %s） |\n", v.QU, v.Params.FixedUrgent)
 	}
 	p("| 行业 Industries | %d（门类 sections %d，大类 divisions %d） |\n", v.Sections+v.Divisions, v.Sections, v.Divisions)
 	p("| 已评分企业 Companies scored | %s |\n", group(strconv.Itoa(v.Companies)))
@@ -64,9 +62,9 @@ func writeMarkdown(b *bytes.Buffer, v *view) {
 	p("| 紧急阈值变动 Urgent changes | %s |\n", v.UrgentChanges.text())
 	p("| 新增告警 / 解除告警 Newly flagged / cleared | %d / %d |\n", len(v.Flagged), len(v.Cleared))
 	if bt := v.Backtest; bt != nil {
-		p("| 回测 Backtest | 提升度变化 lift change %s，召回率变化 recall change %s |\n", percent(bt.LiftChange), percent(bt.RecallChange))
+		p("| 回测 Backtest | %s 计算 computed，%d 周 weeks；serious 的 AUC：%s |\n", bt.Computed, bt.Weeks, bt.HeadlineAUC)
 	} else {
-		p("| 回测 Backtest | %s |\n", none)
+		p("| 回测 Backtest | %s（运行 run `%s`） |\n", none, BacktestCommand)
 	}
 
 	p("\n## 阈值 Thresholds\n\n")
@@ -128,7 +126,7 @@ func writeMarkdown(b *bytes.Buffer, v *view) {
 	}
 
 	p("\n## 回测 Backtest\n\n")
-	writeBacktest(b, v.Backtest)
+	writeBacktestMarkdown(b, v.Backtest)
 
 	p("\n## 方法说明 Method notes\n\n")
 	for _, note := range methodNotes(v) {
@@ -147,21 +145,6 @@ func writeChanges(b *bytes.Buffer, changes []changeView) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s → %s | %s / %s |\n", md(c.Name), md(c.CreditCode), md(c.IndustryLabel),
 			c.Score, c.Prev, c.FromText, c.ToText, c.Warning, c.Urgent)
 	}
-}
-
-func writeBacktest(b *bytes.Buffer, bt *thresholds.BacktestResult) {
-	if bt == nil {
-		fmt.Fprintf(b, "%s（暂无回测结果 no backtest available）\n", none)
-		return
-	}
-	fmt.Fprintf(b, "观测 Observations（企业 × 周 company-weeks）: %d；90 天内有新案件 Positives: %d；基准率 Base rate: %s\n\n",
-		bt.Observations, bt.Positives, bt.BaseRate)
-	fmt.Fprintf(b, "| 指标 Metric | 固定 Fixed | 动态 Dynamic | 相对变化 Change |\n|---|--:|--:|--:|\n")
-	fmt.Fprintf(b, "| 告警 Flagged | %d | %d | |\n", bt.Fixed.Flagged, bt.Dynamic.Flagged)
-	fmt.Fprintf(b, "| 命中 Hits | %d | %d | |\n", bt.Fixed.Hits, bt.Dynamic.Hits)
-	fmt.Fprintf(b, "| 精确率 Precision | %s | %s | %s |\n", bt.Fixed.Precision, bt.Dynamic.Precision, percent(bt.PrecisionChange))
-	fmt.Fprintf(b, "| 召回率 Recall | %s | %s | %s |\n", bt.Fixed.Recall, bt.Dynamic.Recall, percent(bt.RecallChange))
-	fmt.Fprintf(b, "| 提升度 Lift | %s | %s | %s |\n", bt.Fixed.Lift, bt.Dynamic.Lift, percent(bt.LiftChange))
 }
 
 // methodNotes explains the method in plain words with this week's params;
@@ -210,18 +193,6 @@ func boundOf(c *cellView) string {
 
 func (c changeCounts) text() string {
 	return fmt.Sprintf("上调 up %d · 下调 down %d · 不变 unchanged %d · 新 new %d", c.Up, c.Down, c.Same, c.New)
-}
-
-// percent formats a relative change as "+37.00%", or "n/a".
-func percent(r thresholds.Ratio) string {
-	if !r.Valid {
-		return "n/a"
-	}
-	s := strconv.FormatFloat(r.Value*100, 'f', 2, 64) + "%"
-	if r.Value > 0 {
-		s = "+" + s
-	}
-	return s
 }
 
 // mdEscaper backslash-escapes the ASCII punctuation that means something

@@ -143,6 +143,9 @@ func (r Weekly) Validate() error {
 			add("alert volume[%d]: %s: more flagged than its %d companies", i, a.Industry, a.Companies)
 		}
 	}
+	if r.Backtest != nil {
+		errs = append(errs, checkBacktest(r.Backtest)...)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("weekly report %s: %w", r.Week, err)
 	}

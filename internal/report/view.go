@@ -19,10 +19,10 @@ type view struct {
 	MethodVersion          int
 	Params                 paramsView
 
-	// Budgets q_w, q_u as 6 decimals and as percentages; empty without rows.
-	QW, QU, QWPct, QUPct string
-	Sections, Divisions  int
-	Companies            int
+	// Budgets q_w, q_u as percentages ("12.35%"); empty without rows.
+	QW, QU              string
+	Sections, Divisions int
+	Companies           int
 
 	Industries     []industryView
 	WarningChanges changeCounts
@@ -36,7 +36,7 @@ type view struct {
 	Alerts      []alertView
 	AlertTotals *alertView // sum of the section entries, nil when none
 
-	Backtest *thresholds.BacktestResult
+	Backtest *backtestView // nil when no backtest is stored
 }
 
 type paramsView struct {
@@ -120,7 +120,7 @@ func prepare(r Weekly) (*view, error) {
 			WarningLo: (p.FixedWarning - p.Bound).String(), WarningHi: (p.FixedWarning + p.Bound).String(),
 			UrgentLo: (p.FixedUrgent - p.Bound).String(), UrgentHi: (p.FixedUrgent + p.Bound).String(),
 		},
-		Backtest: r.Backtest,
+		Backtest: newBacktestView(r.Backtest, p),
 	}
 	names := r.IndustryNames
 	label := func(code string) string { return industryLabel(code, names) }
@@ -144,11 +144,11 @@ func prepare(r Weekly) (*view, error) {
 		if row.Severity == thresholds.SeverityWarning {
 			ind.Warning = cell
 			v.WarningChanges.add(cell.Dir)
-			v.QW, v.QWPct = strconv.FormatFloat(row.Q, 'f', 6, 64), strconv.FormatFloat(row.Q*100, 'f', 2, 64)+"%"
+			v.QW = percentOf(row.Q)
 		} else {
 			ind.Urgent = cell
 			v.UrgentChanges.add(cell.Dir)
-			v.QU, v.QUPct = strconv.FormatFloat(row.Q, 'f', 6, 64), strconv.FormatFloat(row.Q*100, 'f', 2, 64)+"%"
+			v.QU = percentOf(row.Q)
 		}
 	}
 
@@ -171,7 +171,8 @@ func prepare(r Weekly) (*view, error) {
 
 	riskiest := slices.Clone(r.Riskiest)
 	slices.SortStableFunc(riskiest, func(a, b Company) int {
-		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(a.CreditCode, b.CreditCode))
+		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(b.RecentCases, a.RecentCases),
+			cmp.Compare(b.RecentClaims, a.RecentClaims), cmp.Compare(a.CreditCode, b.CreditCode))
 	})
 	for i, c := range riskiest {
 		v.Riskiest = append(v.Riskiest, companyView{
@@ -255,7 +256,7 @@ func newCell(r thresholds.Row) *cellView {
 		d := r.Final - *r.Previous
 		c.Prev, c.Change, c.Dir = r.Previous.String(), signedPoints(d), direction(int64(d))
 	}
-	c.Tip = "q=" + strconv.FormatFloat(r.Q, 'f', 6, 64) + " raw=" + r.Raw.String() + " parent=" + r.Parent.String() +
+	c.Tip = "q=" + percentOf(r.Q) + " raw=" + r.Raw.String() + " parent=" + r.Parent.String() +
 		" shrunk=" + r.Shrunk.String() + " final=" + r.Final.String() + " bound=" + string(r.Bound)
 	return c
 }
@@ -306,6 +307,9 @@ func newAlertView(a IndustryAlerts, label string) alertView {
 	}
 	return av
 }
+
+// percentOf formats a budget q as a percentage with two decimals: "12.35%".
+func percentOf(q float64) string { return strconv.FormatFloat(q*100, 'f', 2, 64) + "%" }
 
 // industryLabel returns "39 计算机、通信和其他电子设备制造业", or the code
 // alone when it has no name.

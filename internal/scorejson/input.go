@@ -25,6 +25,9 @@ type Input struct {
 	Thresholds scoring.Thresholds
 	// Cases are the company's cases, in input order.
 	Cases []scoring.Case
+	// CaseNos are their case numbers, "" where none was given (CaseNos[i]
+	// is Cases[i]'s), for the breakdown to name them.
+	CaseNos []string
 }
 
 // Known field names. Case fields follow ARCHITECTURE.md “The vendor”'s normalized case;
@@ -32,9 +35,9 @@ type Input struct {
 var (
 	inputFields      = []string{"asOf", "cases", "thresholds"}
 	thresholdFields  = []string{"urgent", "warning"}
-	scoredCaseFields = []string{"claimAmount", "executionStatus", "filingDate", "removed", "result", "title"}
-	ignoredCaseField = []string{"awardAmount", "caseId", "caseNo", "cause", "closingDate", "committee",
-		"role", "unexecutedAmount", "updatedAt"}
+	scoredCaseFields = []string{"caseNo", "claimAmount", "executionStatus", "filingDate", "removed", "result", "role", "title"}
+	ignoredCaseField = []string{"awardAmount", "caseId", "cause", "closingDate", "committee",
+		"unexecutedAmount", "updatedAt"}
 )
 
 // ReadInput reads one JSON object from r:
@@ -47,10 +50,12 @@ var (
 // asOf and cases are required; thresholds is optional (default 60/40; when
 // present both keys are required). A case needs filingDate, result and
 // executionStatus; claimAmount (a decimal yuan string or a plain JSON
-// number, at most 2 decimals, read exactly) defaults to 0, title to "",
-// removed (boolean) to false. The other normalized case fields of ARCHITECTURE.md “The vendor”
-// (caseId, caseNo, cause, role, awardAmount, closingDate, unexecutedAmount,
-// committee, updatedAt) are accepted and ignored. A JSON null counts as an
+// number, at most 2 decimals, read exactly) defaults to 0, title and caseNo
+// to "", removed (boolean) to false, and role (respondent, applicant or
+// third_party: the company's part in the case, which rule 2 reads) to none,
+// which rule 2 counts as respondent. The other normalized case fields of
+// ARCHITECTURE.md “The vendor” (caseId, cause, awardAmount, closingDate,
+// unexecutedAmount, committee, updatedAt) are accepted and ignored. A JSON null counts as an
 // absent field. Field names are matched exactly; unknown fields, malformed
 // values and trailing data are errors that name the field and case index,
 // e.g. `cases[3].claimAmount: amount "12,000" is not a decimal number of yuan`.
@@ -93,8 +98,9 @@ func ReadInput(r io.Reader) (Input, error) {
 		return Input{}, fmt.Errorf("cases: %w", err)
 	}
 	in.Cases = make([]scoring.Case, len(items))
+	in.CaseNos = make([]string, len(items))
 	for i, item := range items {
-		if in.Cases[i], err = readCase(item, fmt.Sprintf("cases[%d]", i)); err != nil {
+		if in.Cases[i], in.CaseNos[i], err = readCase(item, fmt.Sprintf("cases[%d]", i)); err != nil {
 			return Input{}, err
 		}
 	}
@@ -132,11 +138,25 @@ func readThresholds(raw json.RawMessage) (scoring.Thresholds, error) {
 	return th, nil
 }
 
-func readCase(raw json.RawMessage, path string) (scoring.Case, error) {
+// roleSpellings are the roles a case may name.
+var roleSpellings = []string{scoring.RoleRespondent.String(), scoring.RoleApplicant.String(), scoring.RoleThirdParty.String()}
+
+// readCase reads one case and its case number.
+func readCase(raw json.RawMessage, path string) (c scoring.Case, caseNo string, err error) {
 	fields, err := object(raw, path, scoredCaseFields, ignoredCaseField)
 	if err != nil {
-		return scoring.Case{}, err
+		return scoring.Case{}, "", err
 	}
+	if caseNo, _, err = stringValue(fields, path, "caseNo"); err != nil {
+		return scoring.Case{}, "", err
+	}
+	c, err = readCaseFields(fields, path)
+	return c, caseNo, err
+}
+
+// readCaseFields reads what scoring needs of a case's fields.
+func readCaseFields(fields map[string]json.RawMessage, path string) (scoring.Case, error) {
+	var err error
 	var c scoring.Case
 	if c.FilingDate, err = required(fields, path, "filingDate", "YYYY-MM-DD", scoring.ParseDate); err != nil {
 		return scoring.Case{}, err
@@ -166,6 +186,16 @@ func readCase(raw json.RawMessage, path string) (scoring.Case, error) {
 
 	if c.Title, _, err = stringValue(fields, path, "title"); err != nil {
 		return scoring.Case{}, err
+	}
+
+	role, ok, err := stringValue(fields, path, "role")
+	if err != nil {
+		return scoring.Case{}, err
+	}
+	if ok && role != "" {
+		if c.Role, err = scoring.ParseRole(role); err != nil {
+			return scoring.Case{}, fmt.Errorf("%s.role: %q is not one of %s (or leave it out: no role)", path, role, strings.Join(roleSpellings, ", "))
+		}
 	}
 
 	if v, ok := fields["removed"]; ok && !isNull(v) {

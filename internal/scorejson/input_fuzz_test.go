@@ -20,6 +20,8 @@ func encodeInput(t *testing.T, in Input) []byte {
 		ClaimAmount     string `json:"claimAmount"`
 		Title           string `json:"title"`
 		Removed         bool   `json:"removed"`
+		Role            string `json:"role,omitempty"`
+		CaseNo          string `json:"caseNo,omitempty"`
 	}
 	type jsonInput struct {
 		AsOf       string `json:"asOf"`
@@ -31,9 +33,10 @@ func encodeInput(t *testing.T, in Input) []byte {
 	}
 	out := jsonInput{AsOf: in.AsOf.String(), Cases: []jsonCase{}}
 	out.Thresholds.Warning, out.Thresholds.Urgent = in.Thresholds.Warning, in.Thresholds.Urgent
-	for _, c := range in.Cases {
+	for i, c := range in.Cases {
 		out.Cases = append(out.Cases, jsonCase{FilingDate: c.FilingDate.String(), Result: c.Result.String(),
-			ExecutionStatus: c.ExecutionStatus.String(), ClaimAmount: c.ClaimAmount.String(), Title: c.Title, Removed: c.Removed})
+			ExecutionStatus: c.ExecutionStatus.String(), ClaimAmount: c.ClaimAmount.String(), Title: c.Title, Removed: c.Removed,
+			Role: c.Role.String(), CaseNo: in.CaseNos[i]})
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -61,6 +64,8 @@ func FuzzReadInput(f *testing.F) {
 		`{"asOf":"2026-11-24","cases":[{"filingDate":"2026-10-01","result":"win","executionStatus":"executed","claimAmount":"99999999999999999999.99"}]}`,
 		`[]`, `null`, ``, `{`, `{"asOf":1}`, `{"cases":{}}`, `{"asOf":"2026-11-24","cases":[null]}`,
 		`{"asOf":"2026-11-24","cases":[],"extra":1}`,
+		`{"asOf":"2026-11-24","cases":[{"caseNo":"京朝劳人仲字〔2026〕第1号","filingDate":"2026-06-01","result":"lose","executionStatus":"executed","claimAmount":"20000","role":"applicant"}]}`,
+		`{"asOf":"2026-11-24","cases":[{"filingDate":"2026-06-01","result":"lose","executionStatus":"executed","role":"boss"}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -72,13 +77,14 @@ func FuzzReadInput(f *testing.F) {
 			}
 			return
 		}
-		res := scoring.Score(in.Cases, in.AsOf, in.Thresholds)
-		var out bytes.Buffer
-		if err := WriteBreakdown(&out, res); err != nil {
-			t.Fatalf("breakdown of accepted input: %v", err)
-		}
-		if !json.Valid(out.Bytes()) {
-			t.Fatalf("the breakdown is not JSON:\n%s", out.Bytes())
+		for _, rule := range scoring.Rules {
+			var out bytes.Buffer
+			if err := WriteBreakdown(&out, rule, in); err != nil {
+				t.Fatalf("rule %s: breakdown of accepted input: %v", rule, err)
+			}
+			if !json.Valid(out.Bytes()) {
+				t.Fatalf("rule %s: the breakdown is not JSON:\n%s", rule, out.Bytes())
+			}
 		}
 		again, err := ReadInput(bytes.NewReader(encodeInput(t, in)))
 		if err != nil {

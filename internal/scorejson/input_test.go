@@ -33,10 +33,11 @@ func TestReadInput(t *testing.T) {
 		AsOf:       scoring.NewDate(2026, time.November, 24),
 		Thresholds: scoring.Thresholds{Warning: 6250, Urgent: 4000},
 		Cases: []scoring.Case{
-			{FilingDate: scoring.NewDate(2026, time.March, 1), ClaimAmount: money.Fen(2300050), Result: scoring.OutcomeLose, ExecutionStatus: scoring.ExecutionUnexecuted, Title: "追索劳动报酬纠纷"},
+			{FilingDate: scoring.NewDate(2026, time.March, 1), ClaimAmount: money.Fen(2300050), Result: scoring.OutcomeLose, ExecutionStatus: scoring.ExecutionUnexecuted, Title: "追索劳动报酬纠纷", Role: scoring.RoleRespondent},
 			{FilingDate: scoring.NewDate(2020, time.January, 1), ClaimAmount: money.Fen(800050), Result: scoring.OutcomeSettled, ExecutionStatus: scoring.ExecutionNotApplicable, Removed: true},
 			{FilingDate: scoring.NewDate(2026, time.October, 1), Result: scoring.OutcomePending, ExecutionStatus: scoring.ExecutionNotApplicable},
 		},
+		CaseNos: []string{"京朝劳人仲字〔2025〕第1234号", "", ""},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ReadInput:\n got  %+v\n want %+v", got, want)
@@ -76,6 +77,9 @@ func TestReadInputErrors(t *testing.T) {
 		{"cases not an array", `{"asOf":"2026-11-24","cases":{}}`, `cases: want an array, got object`},
 		{"case not an object", withCase(`"x"`), `cases[1]: want a JSON object, got string`},
 		{"unknown case field", withCase(`{"claim_amount":"1"}`), `cases[1]: unknown field "claim_amount" (known: awardAmount, caseId, caseNo, cause, claimAmount, closingDate, committee, executionStatus, filingDate, removed, result, role, title, unexecutedAmount, updatedAt)`},
+		{"unknown role", withCase(`{"filingDate":"2026-03-01","result":"lose","executionStatus":"unexecuted","role":"employer"}`), `cases[1].role: "employer" is not one of respondent, applicant, third_party (or leave it out: no role)`},
+		{"role not a string", withCase(`{"filingDate":"2026-03-01","result":"lose","executionStatus":"unexecuted","role":1}`), `cases[1].role: want a string, got number`},
+		{"caseNo not a string", withCase(`{"filingDate":"2026-03-01","result":"lose","executionStatus":"unexecuted","caseNo":12}`), `cases[1].caseNo: want a string, got number`},
 		{"two unknown case fields", withCase(`{"b":1,"a":2}`), `cases[1]: unknown fields "a", "b" (known:`},
 		{"field names are case-sensitive", withCase(`{"FilingDate":"2026-03-01"}`), `cases[1]: unknown field "FilingDate"`},
 		{"claimAmount with a comma", withCase(`{"filingDate":"2026-03-01","result":"lose","executionStatus":"unexecuted","claimAmount":"12,000"}`), `cases[1].claimAmount: amount "12,000" is not a decimal number of yuan`},
@@ -109,5 +113,27 @@ func TestReadInputErrors(t *testing.T) {
 				t.Errorf("error %q, want it to start with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// role is optional: absent, null or "" is no role (which rule 2 counts as
+// respondent); the three wire spellings are read as such.
+func TestReadInputRoles(t *testing.T) {
+	got, err := ReadInput(strings.NewReader(`{"asOf":"2026-11-24","cases":[
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed"},
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed","role":null},
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed","role":""},
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed","role":"respondent"},
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed","role":"applicant"},
+	  {"filingDate":"2026-03-01","result":"lose","executionStatus":"executed","role":"third_party"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []scoring.Role{scoring.RoleUnknown, scoring.RoleUnknown, scoring.RoleUnknown,
+		scoring.RoleRespondent, scoring.RoleApplicant, scoring.RoleThirdParty}
+	for i, c := range got.Cases {
+		if c.Role != want[i] {
+			t.Errorf("cases[%d].role = %v, want %v", i, c.Role, want[i])
+		}
 	}
 }

@@ -35,7 +35,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `UPDATE arbsync.sync_state SET status = 'ok', last_success_at = now() WHERE credit_code = $1`, code)
 	require.NoError(t, err)
-	return &fixture{pool: pool, a: &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }}, code: code}
+	return &fixture{pool: pool, a: &scoringdb.Assessor{Rule: scoring.Rule1, Fixed: scoring.DefaultThresholds(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }}, code: code}
 }
 
 func lose(filed scoring.Date, yuan int64) scoring.Case {

@@ -176,7 +176,7 @@ func TestDistributionFollowsRescore(t *testing.T) {
 	t.Parallel()
 	b, d, before := syncedDistribution(t, 60)
 
-	a := &scoringdb.Assessor{Fixed: scoring.DefaultThresholds(), Today: b.today}
+	a := &scoringdb.Assessor{Rule: scoring.Rule2, Fixed: scoring.DefaultThresholds(), Today: b.today} // the rule the sync scored with
 	st, err := a.Rescore(context.Background(), b.pool, scoringdb.RescoreOptions{AsOf: scoring.DateOf(b.sim.Date()).AddDays(400)})
 	require.NoError(t, err)
 	require.Positive(t, st.Changed, "400 days later recent cases have aged out")
@@ -190,7 +190,7 @@ func TestDistributionAfterWeeklyApply(t *testing.T) {
 	t.Parallel()
 	b, d, before := syncedDistribution(t, 60)
 
-	j := &thresholdsdb.Job{Pool: b.pool, Today: b.today, Log: zerolog.Nop()}
+	j := &thresholdsdb.Job{Pool: b.pool, Rule: scoring.Rule2, Today: b.today, Log: zerolog.Nop()}
 	res, err := j.Run(context.Background(), j.CurrentWeek())
 	require.NoError(t, err)
 	require.True(t, res.Applied)

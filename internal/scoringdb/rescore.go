@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,7 +22,7 @@ func (a *Assessor) SyncHook() casesync.ChangeHook {
 	return func(ctx context.Context, tx pgx.Tx, changes []casesync.Change) error {
 		companies := make([]Company, len(changes))
 		for i, ch := range changes {
-			companies[i] = Company{CreditCode: ch.CreditCode, Cases: FromUpstream(ch.Cases)}
+			companies[i] = Company{CreditCode: ch.CreditCode, Cases: FromUpstream(ch.Cases), CaseNos: caseNos(ch.Cases)}
 		}
 		st, err := a.Apply(ctx, tx, companies, a.Today())
 		a.Metrics.observe(st)
@@ -80,7 +81,8 @@ func (a *Assessor) Rescore(ctx context.Context, pool *pgxpool.Pool, opts Rescore
 		after := ""
 		for {
 			rows, err := q.RescoreCandidates(gctx, db.RescoreCandidatesParams{
-				After: after, AllCompanies: opts.All, AsOf: opts.AsOf.Time(), OnlyCodes: opts.Codes, MaxRows: int32(opts.Batch),
+				After: after, AllCompanies: opts.All, AsOf: opts.AsOf.Time(), RuleVersion: int32(a.Rule),
+				OnlyCodes: opts.Codes, MaxRows: int32(opts.Batch),
 			})
 			if err != nil {
 				return fmt.Errorf("rescore: list companies: %w", err)
@@ -147,30 +149,35 @@ func loadCompanies(ctx context.Context, q *db.Queries, codes []string) ([]Compan
 	}
 	byCode := make(map[string][]scoring.Case, len(codes))
 	for _, r := range rows {
-		res, err := scoring.ParseOutcome(r.Result)
+		c, err := caseOf(r.FilingDate, r.ClaimFen, r.Result, r.ExecutionStatus, r.Role, r.Title)
 		if err != nil {
 			return nil, fmt.Errorf("case of %s: %w", r.CreditCode, err)
 		}
-		exec, err := scoring.ParseExecutionStatus(r.ExecutionStatus)
-		if err != nil {
-			return nil, fmt.Errorf("case of %s: %w", r.CreditCode, err)
-		}
-		role, err := scoring.ParseRole(r.Role)
-		if err != nil {
-			return nil, fmt.Errorf("case of %s: %w", r.CreditCode, err)
-		}
-		byCode[r.CreditCode] = append(byCode[r.CreditCode], scoring.Case{
-			FilingDate:      scoring.DateOf(r.FilingDate),
-			Result:          res,
-			ExecutionStatus: exec,
-			ClaimAmount:     money.Fen(r.ClaimFen),
-			Title:           r.Title,
-			Role:            role,
-		})
+		byCode[r.CreditCode] = append(byCode[r.CreditCode], c)
 	}
 	out := make([]Company, len(codes))
 	for i, c := range codes {
 		out[i] = Company{CreditCode: c, Cases: byCode[c]}
 	}
 	return out, nil
+}
+
+// caseOf is a stored case as scoring reads it.
+func caseOf(filed time.Time, claimFen int64, result, execution, role, title string) (scoring.Case, error) {
+	res, err := scoring.ParseOutcome(result)
+	if err != nil {
+		return scoring.Case{}, err
+	}
+	exec, err := scoring.ParseExecutionStatus(execution)
+	if err != nil {
+		return scoring.Case{}, err
+	}
+	r, err := scoring.ParseRole(role)
+	if err != nil {
+		return scoring.Case{}, err
+	}
+	return scoring.Case{
+		FilingDate: scoring.DateOf(filed), Result: res, ExecutionStatus: exec,
+		ClaimAmount: money.Fen(claimFen), Title: title, Role: r,
+	}, nil
 }

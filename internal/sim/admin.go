@@ -20,7 +20,7 @@ import (
 //	GET  /_sim/date                  {"date":"2026-11-24"}
 //	POST /_sim/date?date=2026-11-24  set the simulated date
 //	POST /_sim/advance?days=N        move the simulated date by N days
-//	GET  /_sim/companies/{code}      the truth for a code: profile and cases
+//	GET  /_sim/companies/{code}      the truth for a code: profile, cases, distress episodes
 //	GET  /_sim/faults                the injected faults (Faults)
 //	POST /_sim/faults                replace them (JSON body of Faults)
 //	POST /_sim/quota?qps=N           change the QPS quota (0 = none)
@@ -55,10 +55,13 @@ func (s *Server) routeAdmin() {
 	}))
 	s.mux.HandleFunc("GET /_sim/companies/{code}", s.admin(func(w http.ResponseWriter, r *http.Request) {
 		code := r.PathValue("code")
-		company, known := s.Truth(code)
+		h, known := s.History(code)
+		if h.Episodes == nil {
+			h.Episodes = []DistressEpisode{}
+		}
 		s.writeJSON(w, http.StatusOK, companyTruth{
 			CreditCode: code, Known: known, Date: s.Date().Format(time.DateOnly), Profile: s.Profile(code),
-			CompanyName: company.CompanyName, Total: len(company.Cases), Cases: company.Cases,
+			CompanyName: h.Company.CompanyName, Total: len(h.Company.Cases), Cases: h.Company.Cases, Episodes: h.Episodes,
 		})
 	}))
 	s.mux.HandleFunc("GET /_sim/faults", s.admin(func(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +101,9 @@ type companyTruth struct {
 	Profile     CompanyProfile  `json:"profile"`
 	Total       int             `json:"total"`
 	Cases       []upstream.Case `json:"cases"`
+	// Episodes are the latent distress episodes (HistoryAt): when each
+	// began and ended and which of the cases arose in it.
+	Episodes []DistressEpisode `json:"episodes"`
 }
 
 // admin restricts h to loopback clients.

@@ -47,15 +47,57 @@ var (
 	}
 )
 
-// Shapes of ARCHITECTURE.md “The vendor”, as probabilities of one case.
+// regime is how one case goes, as probabilities, in one state of the
+// company (package doc, “Distress”, gives their sources). Read-only.
+type regime struct {
+	respondent, applicant float64 // the company's role; the rest: third party
+	withdrawn, settled    float64 // of all cases
+	win, lose             float64 // of adjudicated cases, at compliance 0
+	causes                []cause // what workers file
+}
+
+var (
+	// normalTimes is a company that is not distressed. Its shares are set
+	// so that the whole mix, distress included, lands on the shapes of
+	// ARCHITECTURE.md “The vendor”.
+	normalTimes = regime{
+		respondent: 0.91, applicant: 0.045,
+		withdrawn: 0.08, settled: 0.56,
+		win: 0.22, lose: 0.20,
+		causes: workerCauses[:],
+	}
+	// distressed is a company in a distress episode: wage arrears, layoffs.
+	distressed = regime{
+		respondent: 0.97, applicant: 0.01,
+		withdrawn: 0.04, settled: 0.45,
+		win: 0.06, lose: 0.40,
+		causes: distressCauses[:],
+	}
+	// distressCauses are what workers file against a distressed employer:
+	// mostly unpaid wages, then severance.
+	distressCauses = [...]cause{
+		{"追索劳动报酬纠纷", 50, 0.7},
+		{"劳动合同纠纷", 16, 1.1},
+		{"经济补偿金纠纷", 14, 1.3},
+		{"社会保险纠纷", 8, 0.9},
+		{"确认劳动关系纠纷", 6, 0.8},
+		{"工伤保险待遇纠纷", 3, 2.2},
+		{"劳务派遣合同纠纷", 2, 0.9},
+		{"福利待遇纠纷", 1, 0.6},
+	}
+	// collectiveCauses are the common claim of a collective dispute.
+	collectiveCauses = [...]cause{
+		{"追索劳动报酬纠纷", 80, 0.7},
+		{"经济补偿金纠纷", 20, 1.3},
+	}
+)
+
 const (
-	shareRespondent = 0.93 // company is the respondent
-	shareApplicant  = 0.04 // company files against a worker; the rest: third party
-	shareWithdrawn  = 0.08 // of all cases
-	shareSettled    = 0.56 // of all cases: mediation/settlement
-	medianClaimYuan = 21500.0
+	medianClaimYuan = 22500.0
 	claimSigma      = 1.05 // log-normal spread of claims
+	collectiveSigma = 0.35 // spread of one collective dispute's claims around its median
 	shareRemoved    = 0.015
+	maxCloseDays    = 400 // a case closes at most this long after filing
 )
 
 // plannedCase is a case's whole life, fixed at filing; what the vendor
@@ -83,12 +125,15 @@ type plannedCase struct {
 	finalOpen   money.Fen
 	removed     day // vendor removed the case; 0 = never
 	tod         [4]int
+	episode     int // the distress episode it was filed in; -1 = none
+	collective  int // the collective dispute it belongs to; -1 = none
+	workers     int // that dispute's size
 }
 
-// arrivals calls fn for each case the company files up to and including
-// until, in filing order: a Poisson process of intensity p.DisputeRate a
-// year from max(historyStart, founding). The arrival stream does not
-// depend on until, so a later date only adds cases.
+// arrivals calls fn for each arrival up to and including until, in order,
+// of a Poisson process of constant intensity rate a year from
+// max(historyStart, founding). The arrival stream does not depend on
+// until, so a later date only adds arrivals.
 func arrivals(seed int64, p *CompanyProfile, salt uint64, rate float64, until day, fn func(i int, filed day)) {
 	start := max(historyStart, dayOf(p.Founded.Time))
 	if rate <= 0 || until < start {
@@ -105,18 +150,23 @@ func arrivals(seed int64, p *CompanyProfile, salt uint64, rate float64, until da
 	}
 }
 
-// planCase draws case i's life. It depends on (seed, code, i, filed) only.
-func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
+// planCase draws individual case i's life. It depends on (seed, code, i,
+// filed) and the company's episodes only.
+func planCase(seed int64, p *CompanyProfile, i int, filed day, ep int, eps []episode) plannedCase {
 	r := newRNG(seed, p.CreditCode, saltCase, uint64(i))
 	tr := traits(p.Section[0])
-	c := plannedCase{filed: filed}
-	c.id = strconv.FormatUint(r.Uint64()|1<<63, 16) + strconv.FormatUint(r.Uint64()|1<<63, 16)
+	c := plannedCase{filed: filed, episode: ep, collective: -1}
+	c.id = caseID(r)
+	rg := &normalTimes
+	if ep >= 0 {
+		rg = &distressed
+	}
 
 	var cs cause
 	switch x := r.Float64(); {
-	case x < shareRespondent:
+	case x < rg.respondent:
 		c.role = upstream.RoleRespondent
-	case x < shareRespondent+shareApplicant:
+	case x < rg.respondent+rg.applicant:
 		c.role = upstream.RoleApplicant
 	default:
 		c.role = upstream.RoleThirdParty
@@ -128,15 +178,13 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 		cs = pickCause(personnelCauses[:], r)
 		c.personnel = true
 	default:
-		cs = pickCause(workerCauses[:], r)
+		cs = pickCause(rg.causes, r)
 	}
 	c.cause = cs.name
 
 	c.place = hearingPlace(p.home, r)
 	pl := &places[c.place]
-	yday := filed.time().YearDay()
-	perDay := 3 + c.place%7 // busier committees number faster
-	c.caseNo = pl.caseNumber(filed.time().Year(), (yday-1)*perDay+1+r.IntN(perDay))
+	c.caseNo = pl.caseNumber(filed.time().Year(), firstNumber(filed, c.place, r))
 
 	workers := 1
 	if r.Float64() < 0.06 {
@@ -155,57 +203,20 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 		c.applicants, c.respondents = names, []string{agencyName(places[p.home].city, r)}
 		c.thirdParty = p.Name
 	}
-	family := "劳动争议"
-	if c.personnel {
-		family = "人事争议"
-	}
-	c.title = strings.Join(c.applicants, "、") + "与" + strings.Join(c.respondents, "、") + family
+	c.title = title(c.applicants, c.respondents, c.personnel)
 
 	// Claims: log-normal, right-skewed, in fen.
 	yuan := medianClaimYuan * tr.wage * cs.amount * math.Exp(claimSigma*r.NormFloat64())
 	if len(c.applicants) > 1 {
 		yuan *= float64(len(c.applicants))
 	}
-	c.claim = money.Fen(min(max(math.Round(yuan*100), 30_000), 5e9))
+	c.claim = claimFen(yuan)
 
-	// Outcome and time to close.
-	pWin := clamp(0.16-0.03*p.Compliance, 0.05, 0.3)
-	pLose := clamp(0.275+0.05*p.Compliance, 0.1, 0.5)
-	var days float64
-	switch x := r.Float64(); {
-	case x < shareWithdrawn:
-		c.outcome, days = upstream.ResultWithdrawn, 5+20*r.ExpFloat64()
-	case x < shareWithdrawn+shareSettled:
-		c.outcome, days = upstream.ResultSettled, 7+30*r.ExpFloat64()
-		c.award = fraction(c.claim, between(r, 0.25, 0.8))
-	default:
-		days = 35 + 60*r.ExpFloat64()
-		switch y := r.Float64(); {
-		case y < pWin:
-			c.outcome = upstream.ResultWin
-		case y < pWin+pLose:
-			c.outcome = upstream.ResultLose
-			c.award = fraction(c.claim, between(r, 0.75, 1))
-		default:
-			c.outcome = upstream.ResultPartial
-			c.award = fraction(c.claim, between(r, 0.15, 0.7))
-		}
-	}
-	c.closes = filed + day(min(days, 400))
-
-	// Enforcement: only when the company owes the award.
-	if c.role == upstream.RoleRespondent && c.award > 0 && r.Float64() < 0.08+0.35*p.Distress {
-		c.enforced = c.closes + 20 + day(40*r.ExpFloat64())
-		c.enforceNo = "（" + strconv.Itoa(c.enforced.time().Year()) + "）" + pl.courtCode + "执" + strconv.Itoa(1+r.IntN(30000)) + "号"
-		pExec := 0.65 - 0.4*p.Distress
-		switch z := r.Float64(); {
-		case z < pExec:
-			c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecExecuted
-		case z < pExec+0.2:
-			c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecPartiallyExecuted
-			c.finalOpen = min(max(fraction(c.award, between(r, 0.2, 0.8)), 1), c.award-1)
-		default:
-			c.finalExec, c.finalOpen = upstream.ExecUnexecuted, c.award // 终本: never paid
+	if f := c.decide(r, p, rg); f > 0 {
+		c.award = fraction(c.claim, f)
+		if c.role == upstream.RoleRespondent {
+			c.enforce(r, p, pl, ep >= 0 || episodeAt(eps, c.closes) >= 0)
+			c.finalOpen = c.open(r, c.award)
 		}
 	}
 	if r.Float64() < shareRemoved {
@@ -215,6 +226,144 @@ func planCase(seed int64, p *CompanyProfile, i int, filed day) plannedCase {
 		c.tod[k] = 8*3600 + r.IntN(12*3600)
 	}
 	return c
+}
+
+// planCollective draws collective dispute j: several workers filing on
+// one day at the company's home committee with one common claim, each
+// worker a case of their own (consecutive case numbers), heard together
+// (one outcome, one closing day) and enforced together.
+func planCollective(seed int64, p *CompanyProfile, j int, filed day, ep int) []plannedCase {
+	r := newRNG(seed, p.CreditCode, saltCollective, uint64(j)+1)
+	tr := traits(p.Section[0])
+	n := collectiveWorkers(r, p.Employees)
+	cs := pickCause(collectiveCauses[:], r)
+	pl := &places[p.home]
+	first := firstNumber(filed, p.home, r)
+	median := medianClaimYuan * tr.wage * cs.amount * math.Exp(claimSigma*r.NormFloat64())
+
+	// What happens to all of them: decided on a template case.
+	var tpl plannedCase
+	tpl.filed = filed
+	f := tpl.decide(r, p, &distressed)
+	if f > 0 {
+		tpl.enforce(r, p, pl, true)
+	}
+
+	out := make([]plannedCase, n)
+	for k := range out {
+		c := tpl
+		c.id = caseID(r)
+		c.cause, c.role, c.place = cs.name, upstream.RoleRespondent, p.home
+		c.episode, c.collective, c.workers = ep, j, n
+		c.caseNo = pl.caseNumber(filed.time().Year(), first+k)
+		c.applicants, c.respondents = []string{workerName(r)}, []string{p.Name}
+		c.title = title(c.applicants, c.respondents, false)
+		c.claim = claimFen(median * math.Exp(collectiveSigma*r.NormFloat64()))
+		if f > 0 {
+			c.award = fraction(c.claim, f)
+			c.finalOpen = c.open(r, c.award)
+		}
+		if c.enforced != 0 {
+			c.enforceNo = enforcementNo(c.enforced, pl, r) // each worker's own
+		}
+		if r.Float64() < shareRemoved {
+			c.removed = filed + 20 + day(r.IntN(700))
+		}
+		for t := range c.tod {
+			c.tod[t] = 8*3600 + r.IntN(12*3600)
+		}
+		out[k] = c
+	}
+	return out
+}
+
+// decide draws how case c ends and when, under regime rg. It returns the
+// award as a fraction of the claim: 0 when the company owes nothing.
+func (c *plannedCase) decide(r *rand.Rand, p *CompanyProfile, rg *regime) float64 {
+	pWin := clamp(rg.win-0.03*p.Compliance, 0.02, 0.3)
+	pLose := clamp(rg.lose+0.05*p.Compliance, 0.1, 0.6)
+	var days, f float64
+	switch x := r.Float64(); {
+	case x < rg.withdrawn:
+		c.outcome, days = upstream.ResultWithdrawn, 5+20*r.ExpFloat64()
+	case x < rg.withdrawn+rg.settled:
+		c.outcome, days, f = upstream.ResultSettled, 7+30*r.ExpFloat64(), between(r, 0.25, 0.8)
+	default:
+		days = 35 + 60*r.ExpFloat64()
+		switch y := r.Float64(); {
+		case y < pWin:
+			c.outcome = upstream.ResultWin
+		case y < pWin+pLose:
+			c.outcome, f = upstream.ResultLose, between(r, 0.75, 1)
+		default:
+			c.outcome, f = upstream.ResultPartial, between(r, 0.15, 0.7)
+		}
+	}
+	c.closes = c.filed + day(min(days, maxCloseDays))
+	return f
+}
+
+// enforce draws whether an award is enforced and how that ends. A company
+// that is distressed when the case arose or when the award falls due
+// mostly does not pay; otherwise its NonPayment trait decides.
+func (c *plannedCase) enforce(r *rand.Rand, p *CompanyProfile, pl *place, unpaid bool) {
+	pEnforce, pExec := 0.08+0.35*p.NonPayment, 0.65-0.4*p.NonPayment
+	if unpaid {
+		pEnforce, pExec = 0.7, 0.2
+	}
+	if r.Float64() >= pEnforce {
+		return
+	}
+	c.enforced = c.closes + 20 + day(40*r.ExpFloat64())
+	c.enforceNo = enforcementNo(c.enforced, pl, r)
+	switch z := r.Float64(); {
+	case z < pExec:
+		c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecExecuted
+	case z < pExec+0.2:
+		c.settledExec, c.finalExec = c.enforced+30+day(90*r.ExpFloat64()), upstream.ExecPartiallyExecuted
+	default:
+		c.finalExec = upstream.ExecUnexecuted // 终本: never paid
+	}
+}
+
+// enforcementNo is the number of an enforcement case filed on d at the
+// court beside pl, e.g. （2025）京0105执1234号.
+func enforcementNo(d day, pl *place, r *rand.Rand) string {
+	return "（" + strconv.Itoa(d.time().Year()) + "）" + pl.courtCode + "执" + strconv.Itoa(1+r.IntN(30000)) + "号"
+}
+
+// open is what stays unpaid of award once enforcement ends.
+func (c *plannedCase) open(r *rand.Rand, award money.Fen) money.Fen {
+	switch c.finalExec {
+	case upstream.ExecPartiallyExecuted:
+		return min(max(fraction(award, between(r, 0.2, 0.8)), 1), award-1)
+	case upstream.ExecUnexecuted:
+		return award
+	}
+	return 0
+}
+
+func caseID(r *rand.Rand) string {
+	return strconv.FormatUint(r.Uint64()|1<<63, 16) + strconv.FormatUint(r.Uint64()|1<<63, 16)
+}
+
+// firstNumber is a case's sequence number at a committee for its filing
+// day: busier committees number faster.
+func firstNumber(filed day, place int, r *rand.Rand) int {
+	perDay := 3 + place%7
+	return (filed.time().YearDay()-1)*perDay + 1 + r.IntN(perDay)
+}
+
+func title(applicants, respondents []string, personnel bool) string {
+	family := "劳动争议"
+	if personnel {
+		family = "人事争议"
+	}
+	return strings.Join(applicants, "、") + "与" + strings.Join(respondents, "、") + family
+}
+
+func claimFen(yuan float64) money.Fen {
+	return money.Fen(min(max(math.Round(yuan*100), 30_000), 5e9))
 }
 
 func pickCause(cs []cause, r *rand.Rand) cause {
@@ -276,22 +425,50 @@ func (c *plannedCase) view(d day) (upstream.Case, bool) {
 }
 
 // companyCases returns the visible cases of a company on day d, newest
-// filing first (ties by case id): the vendor's page order.
+// filing first (ties by case id): the vendor's page order. Individual
+// cases arrive at NormalRate outside distress episodes and DistressRate
+// inside them; collective disputes arrive at CollectiveRate inside them.
 func companyCases(seed int64, p *CompanyProfile, d day) []caseView {
+	views, _ := companyHistory(seed, p, d)
+	return views
+}
+
+// companyHistory is companyCases and the episodes the cases were drawn
+// with (those starting up to the latest closing day a visible case can
+// have, so that a later date never changes a case already planned).
+func companyHistory(seed int64, p *CompanyProfile, d day) ([]caseView, []episode) {
+	start := max(historyStart, dayOf(p.Founded.Time))
+	if d < start {
+		return nil, nil
+	}
+	eps := distressEpisodes(seed, p, d+maxCloseDays+1)
 	var out []caseView
-	arrivals(seed, p, saltArrivals, p.DisputeRate, d, func(i int, filed day) {
-		pc := planCase(seed, p, i, filed)
+	keep := func(pc *plannedCase) {
 		if c, ok := pc.view(d); ok {
-			out = append(out, caseView{plan: &pc, c: c})
+			out = append(out, caseView{plan: pc, c: c})
 		}
+	}
+	r := newRNG(seed, p.CreditCode, saltArrivals, 0)
+	modulatedArrivals(r, start, d, eps, p.NormalRate, p.DistressRate, func(i int, filed day, ep int) {
+		pc := planCase(seed, p, i, filed, ep, eps)
+		keep(&pc)
 	})
+	if p.CollectiveRate > 0 && len(eps) > 0 {
+		r := newRNG(seed, p.CreditCode, saltCollective, 0)
+		modulatedArrivals(r, start, d, eps, 0, p.CollectiveRate, func(j int, filed day, ep int) {
+			group := planCollective(seed, p, j, filed, ep)
+			for k := range group {
+				keep(&group[k])
+			}
+		})
+	}
 	slices.SortFunc(out, func(a, b caseView) int {
 		if n := int(b.plan.filed - a.plan.filed); n != 0 {
 			return n
 		}
 		return strings.Compare(a.c.CaseID, b.c.CaseID)
 	})
-	return out
+	return out, eps
 }
 
 // TruthAt is the simulated vendor's complete answer for a company on a
@@ -300,9 +477,91 @@ func companyCases(seed int64, p *CompanyProfile, d day) []caseView {
 func TruthAt(seed int64, code string, date time.Time) upstream.Company {
 	p := Profile(seed, code)
 	views := companyCases(seed, &p, dayOf(date))
-	company := upstream.Company{CreditCode: code, CompanyName: p.Name, Cases: make([]upstream.Case, len(views))}
+	return company(&p, views)
+}
+
+func company(p *CompanyProfile, views []caseView) upstream.Company {
+	company := upstream.Company{CreditCode: p.CreditCode, CompanyName: p.Name, Cases: make([]upstream.Case, len(views))}
 	for i := range views {
 		company.Cases[i] = views[i].c
 	}
 	return company
+}
+
+// History is everything the simulator knows about a company on a date:
+// what the vendor shows (Company, as TruthAt) and the latent distress
+// episodes that shaped it.
+type History struct {
+	Company upstream.Company `json:"company"`
+	// Episodes are the distress episodes that started on or before the
+	// date, oldest first (those before 2018 shaped the risk but left no
+	// cases the vendor has).
+	Episodes []DistressEpisode `json:"episodes"`
+}
+
+// DistressEpisode is one spell of distress as of a date.
+type DistressEpisode struct {
+	Start upstream.Date `json:"start"` // first day distressed
+	// End is the first day back to normal; nil while the episode is still
+	// running on the date.
+	End *upstream.Date `json:"end,omitempty"`
+	// CaseIDs are the visible cases filed during the episode, collective
+	// ones included, in the vendor's order.
+	CaseIDs []string `json:"caseIds"`
+	// Collective are the collective disputes filed during the episode.
+	Collective []CollectiveDispute `json:"collective"`
+}
+
+// CollectiveDispute is ten or more workers filing together against the
+// company: one case per worker, filed the same day at one committee.
+type CollectiveDispute struct {
+	Filed     upstream.Date `json:"filed"`
+	Committee string        `json:"committee"`
+	Workers   int           `json:"workers"` // who filed, one case each
+	// CaseIDs are the dispute's visible cases (the vendor may have removed
+	// some).
+	CaseIDs []string `json:"caseIds"`
+}
+
+// HistoryAt returns the company's History on date: a pure function of
+// (seed, code, date), like TruthAt.
+func HistoryAt(seed int64, code string, date time.Time) History {
+	p := Profile(seed, code)
+	d := dayOf(date)
+	views, eps := companyHistory(seed, &p, d)
+	h := History{Company: company(&p, views), Episodes: []DistressEpisode{}}
+	for _, e := range eps {
+		if e.start > d {
+			break
+		}
+		de := DistressEpisode{Start: e.start.date(), CaseIDs: []string{}, Collective: []CollectiveDispute{}}
+		if e.end <= d {
+			end := e.end.date()
+			de.End = &end
+		}
+		h.Episodes = append(h.Episodes, de)
+	}
+	groups := map[[2]int]int{} // (episode, dispute) → index in its episode's Collective
+	for i := range views {
+		pc := views[i].plan
+		if pc.episode < 0 {
+			continue
+		}
+		de := &h.Episodes[pc.episode]
+		de.CaseIDs = append(de.CaseIDs, pc.id)
+		if pc.collective < 0 {
+			continue
+		}
+		key := [2]int{pc.episode, pc.collective}
+		g, ok := groups[key]
+		if !ok {
+			g = len(de.Collective)
+			groups[key] = g
+			de.Collective = append(de.Collective, CollectiveDispute{
+				Filed: pc.filed.date(), Committee: places[pc.place].committee, Workers: pc.workers, CaseIDs: []string{},
+			})
+		}
+		de.Collective[g].CaseIDs = append(de.Collective[g].CaseIDs, pc.id)
+	}
+	return h
 }

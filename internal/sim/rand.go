@@ -15,6 +15,8 @@ const (
 	saltNoiseCase
 	saltUnknown
 	saltName
+	saltDistress
+	saltCollective
 )
 
 // mix64 is the splitmix64 finalizer: a bijective, well-mixing hash step.

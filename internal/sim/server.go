@@ -152,6 +152,15 @@ func (s *Server) Truth(code string) (upstream.Company, bool) {
 	return TruthAt(s.cfg.Seed, code, s.Date()), true
 }
 
+// History returns Truth and the company's distress episodes on the current
+// simulated date, or false when the vendor does not know the code.
+func (s *Server) History(code string) (History, bool) {
+	if !s.Known(code) {
+		return History{}, false
+	}
+	return HistoryAt(s.cfg.Seed, code, s.Date()), true
+}
+
 // Profile returns the company profile behind code for this server's seed.
 func (s *Server) Profile(code string) CompanyProfile { return Profile(s.cfg.Seed, code) }
 

@@ -400,3 +400,74 @@ func TestAdminEndpoints(t *testing.T) {
 	b.srv.Handler().ServeHTTP(rec, req)
 	require.Equal(t, http.StatusForbidden, rec.Code)
 }
+
+// TestAdminShowsDistress: /_sim/companies/{code} lists the company's
+// distress episodes with the cases that arose in each, collective disputes
+// (ten or more workers, one case each, filed the same day at one
+// committee) among them.
+func TestAdminShowsDistress(t *testing.T) {
+	b := setup(t, nil)
+	var code string
+	var want sim.History
+	for i := uint64(0); i < 50000 && code == ""; i++ {
+		c := uscc.Generate(int(i%34), i)
+		h, ok := b.srv.History(c)
+		if !ok {
+			continue
+		}
+		for _, e := range h.Episodes {
+			if e.End != nil && len(e.Collective) > 0 {
+				code, want = c, h
+			}
+		}
+	}
+	require.NotEmpty(t, code, "some company went through distress with a collective dispute")
+
+	resp, err := http.Get(b.url + "/_sim/companies/" + code)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got struct {
+		Cases    []upstream.Case       `json:"cases"`
+		Episodes []sim.DistressEpisode `json:"episodes"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	require.Equal(t, want.Episodes, got.Episodes)
+	require.Equal(t, want.Company.Cases, got.Cases)
+
+	byID := map[string]upstream.Case{}
+	for _, c := range got.Cases {
+		byID[c.CaseID] = c
+	}
+	collectives := 0
+	for _, e := range got.Episodes {
+		for _, id := range e.CaseIDs {
+			c, ok := byID[id]
+			require.True(t, ok, "episode case %s is one of the company's cases", id)
+			require.False(t, c.FilingDate.Before(e.Start.Time), "case %s filed in the episode", id)
+			if e.End != nil {
+				require.True(t, c.FilingDate.Before(e.End.Time), "case %s filed in the episode", id)
+			}
+		}
+		for _, g := range e.Collective {
+			collectives++
+			require.GreaterOrEqual(t, g.Workers, 10)
+			require.LessOrEqual(t, len(g.CaseIDs), g.Workers)
+			for _, id := range g.CaseIDs {
+				c := byID[id]
+				require.Equal(t, g.Filed, c.FilingDate)
+				require.Equal(t, g.Committee, c.Committee)
+				require.Equal(t, upstream.RoleRespondent, c.Role)
+				require.Contains(t, e.CaseIDs, id)
+			}
+		}
+	}
+	require.Positive(t, collectives)
+
+	resp2, err := http.Get(b.url + "/_sim/companies/" + busyCode(t, b.srv, 1))
+	require.NoError(t, err)
+	defer resp2.Body.Close()
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.NewDecoder(resp2.Body).Decode(&raw))
+	require.True(t, strings.HasPrefix(string(raw["episodes"]), "["), "every answer lists the episodes, an empty list when there were none: %s", raw["episodes"])
+}

@@ -3,6 +3,7 @@ package thresholdsdb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -113,6 +114,17 @@ func (j *Job) Report(ctx context.Context, res Result, generatedAt time.Time) (re
 		}
 	}
 
+	switch bt, err := j.LatestBacktest(ctx); {
+	case err == nil:
+		w.Backtest = &report.Backtest{
+			RunID: bt.ID, ComputedAt: bt.ComputedAt.In(generatedAt.Location()), From: bt.From, To: bt.To, Weeks: bt.Weeks,
+			Horizon: bt.Horizon, Companies: bt.Companies, Observations: bt.Observations, Rules: bt.Rules, Results: bt.Results,
+			LookAhead: LookAheadZH + " " + bt.LookAhead,
+		}
+	case !errors.Is(err, ErrNoBacktest):
+		return w, err
+	}
+
 	risky, err := q.CurrentScoresRiskiest(ctx, RiskiestShown)
 	if err != nil {
 		return w, err
@@ -135,10 +147,10 @@ func count(c *report.AlertCounts, s scoring.Points, th scoring.Thresholds) {
 	}
 }
 
-// Publish renders the report into dir (Markdown, HTML, CSV) and stores it in
-// arbsync.threshold_reports. It returns the files written.
+// Publish renders the report into dir (Markdown, HTML, CSV, backtest CSV)
+// and stores it in arbsync.threshold_reports. It returns the files written.
 func (j *Job) Publish(ctx context.Context, w report.Weekly, dir string) ([]string, error) {
-	var md, html, csv bytes.Buffer
+	var md, html, csv, btCSV bytes.Buffer
 	if err := report.Markdown(&md, w); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -148,8 +160,12 @@ func (j *Job) Publish(ctx context.Context, w report.Weekly, dir string) ([]strin
 	if err := report.CSV(&csv, w); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	if err := report.BacktestCSV(&btCSV, w); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	if err := db.New(j.Pool).ThresholdReportUpsert(ctx, db.ThresholdReportUpsertParams{
-		Week: w.Week.Time(), Markdown: md.String(), Html: html.String(), Csv: csv.String(), GeneratedAt: w.GeneratedAt,
+		Week: w.Week.Time(), Markdown: md.String(), Html: html.String(), Csv: csv.String(), BacktestCsv: btCSV.String(),
+		GeneratedAt: w.GeneratedAt,
 	}); err != nil {
 		return nil, fmt.Errorf("store report: %w", err)
 	}

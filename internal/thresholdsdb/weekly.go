@@ -9,10 +9,19 @@
 // Rerunning a week gives the same rows: its inputs are the stored scores and
 // last week's stored finals. Only the newest week is put in force, so
 // recomputing an old week never rolls thresholds back.
+//
+// Thresholds belong to a scoring rule: a week is computed from the current
+// scores the job's rule made, and records that rule. After a change of rule
+// (ARCHITECTURE.md "Scoring") the job waits while companies still hold the
+// old rule's score (the rescore is under way); the first week computed from
+// the new rule's scores ignores last week's finals (another rule's, on
+// another scale) and relevels without alerts: the rule changed, not the
+// companies.
 package thresholdsdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,13 +32,17 @@ import (
 	"github.com/arbsync/arbsync/db"
 	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/internal/outbox"
+	"github.com/arbsync/arbsync/internal/scoringdb"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
 )
 
 // Job computes and stores weekly thresholds.
 type Job struct {
-	Pool   *pgxpool.Pool
+	Pool *pgxpool.Pool
+	// Rule is the scoring rule of the scores the thresholds are computed
+	// from (ARBSYNC_SCORE_RULE). Required.
+	Rule   scoring.Rule
 	Params thresholds.Params
 	// Today is today's date in the configured zone, by the caller's clock;
 	// CurrentWeek and the commands' default dates start from it.
@@ -62,6 +75,14 @@ type Result struct {
 	Population []thresholds.CompanyScore
 	// Changes are the companies whose level the new thresholds changed.
 	Changes []LevelChange
+	// RuleChange is set when the thresholds this week replaced in force
+	// were computed from another rule's scores: the week's relevel raised
+	// no alert.
+	RuleChange bool
+	// Waiting is set when nothing was computed because companies still hold
+	// another rule's score (a change of rule is being rescored); the rescore
+	// computes the week when it is done.
+	Waiting bool
 }
 
 // LevelChange is a company whose level changed when a week's thresholds
@@ -78,7 +99,13 @@ func (j *Job) Compute(ctx context.Context, week scoring.Date) (Result, error) {
 	return j.compute(ctx, db.New(j.Pool), week)
 }
 
+// errNoRule is the error of a Job built without a rule.
+var errNoRule = errors.New("thresholdsdb: Job.Rule is not set (ARBSYNC_SCORE_RULE)")
+
 func (j *Job) compute(ctx context.Context, q *db.Queries, week scoring.Date) (Result, error) {
+	if !j.Rule.Valid() {
+		return Result{}, errNoRule
+	}
 	if week != WeekOf(week) {
 		return Result{}, fmt.Errorf("week %s is not a Monday", week)
 	}
@@ -86,9 +113,11 @@ func (j *Job) compute(ctx context.Context, q *db.Queries, week scoring.Date) (Re
 	if err != nil {
 		return Result{}, fmt.Errorf("read last week's thresholds: %w", err)
 	}
-	previous := make([]thresholds.Row, len(prevRows))
-	for i, r := range prevRows {
-		previous[i] = rowFromDB(r)
+	previous := make([]thresholds.Row, 0, len(prevRows))
+	for _, r := range prevRows {
+		if r.RuleVersion == int32(j.Rule) { // another rule's finals are on another scale
+			previous = append(previous, rowFromDB(r))
+		}
 	}
 	industries, err := q.IndustryList(ctx)
 	if err != nil {
@@ -103,7 +132,7 @@ func (j *Job) compute(ctx context.Context, q *db.Queries, week scoring.Date) (Re
 			where[in.Code] = place{in.SectionCode, ""}
 		}
 	}
-	groups, err := q.ThresholdScores(ctx)
+	groups, err := q.ThresholdScores(ctx, int32(j.Rule))
 	if err != nil {
 		return Result{}, fmt.Errorf("read scores: %w", err)
 	}
@@ -142,15 +171,28 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 		if err := q.TransactionDisableJIT(ctx); err != nil {
 			return fmt.Errorf("disable JIT: %w", err)
 		}
-		var err error
+		others, err := q.CurrentScoresOtherRules(ctx, int32(j.Rule))
+		if err != nil {
+			return fmt.Errorf("read the rules of the current scores: %w", err)
+		}
+		if len(others) > 0 {
+			res = Result{Week: week, Waiting: true}
+			return nil
+		}
 		if res, err = j.compute(ctx, q, week); err != nil {
 			return err
+		}
+		// The rule of the thresholds in force, before this week's rows
+		// replace the week's (which may be those in force).
+		inForce, err := q.AppliedThresholdsRule(ctx)
+		if err != nil {
+			return fmt.Errorf("read the rule of the thresholds in force: %w", err)
 		}
 		if err := q.ThresholdsDeleteWeek(ctx, week.Time()); err != nil {
 			return fmt.Errorf("replace week %s: %w", week, err)
 		}
 		if len(res.Rows) > 0 {
-			if err := q.ThresholdsInsert(ctx, insertParams(week, res.Rows)); err != nil {
+			if err := q.ThresholdsInsert(ctx, insertParams(week, j.Rule, res.Rows)); err != nil {
 				return fmt.Errorf("store thresholds: %w", err)
 			}
 		}
@@ -162,10 +204,11 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 			return nil // an older week: stored, not applied
 		}
 		res.Applied = true
+		res.RuleChange = inForce != 0 && inForce != int32(j.Rule)
 		if err := j.apply(ctx, q, week, res.Rows); err != nil {
 			return err
 		}
-		changed, err := q.CurrentScoresRelevel(ctx)
+		changed, err := q.CurrentScoresRelevel(ctx, int32(j.Rule))
 		if err != nil {
 			return fmt.Errorf("apply thresholds: %w", err)
 		}
@@ -176,14 +219,23 @@ func (j *Job) Run(ctx context.Context, week scoring.Date) (Result, error) {
 				Score: scoring.Points(c.Score), Warning: scoring.Points(c.WarningThreshold), Urgent: scoring.Points(c.UrgentThreshold),
 			})
 		}
-		res.Alerts, err = writeAlerts(ctx, q, week, changed)
+		if res.RuleChange {
+			return nil // the rule changed, not the companies: no alerts
+		}
+		res.Alerts, err = j.writeAlerts(ctx, q, week, changed)
 		return err
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("thresholds for week %s: %w", week, err)
 	}
-	j.Log.Info().Str("week", week.String()).Int("rows", len(res.Rows)).Int("companies", res.Scored).
-		Int("relevelled", res.Relevelled).Int("alerts", res.Alerts).Bool("applied", res.Applied).Msg("weekly thresholds stored")
+	if res.Waiting {
+		j.Log.Info().Str("week", week.String()).Str("rule", j.Rule.String()).
+			Msg("weekly thresholds wait: companies still hold another scoring rule's score; the rescore computes the week when it is done")
+		return res, nil
+	}
+	j.Log.Info().Str("week", week.String()).Str("rule", j.Rule.String()).Int("rows", len(res.Rows)).Int("companies", res.Scored).
+		Int("relevelled", res.Relevelled).Int("alerts", res.Alerts).Bool("applied", res.Applied).Bool("rule_change", res.RuleChange).
+		Msg("weekly thresholds stored")
 	return res, nil
 }
 
@@ -218,8 +270,9 @@ func (j *Job) apply(ctx context.Context, q *db.Queries, week scoring.Date, rows 
 }
 
 // writeAlerts raises an alert for every company that the week's thresholds
-// pushed into a worse level.
-func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed []db.CurrentScoresRelevelRow) (int, error) {
+// pushed into a worse level, naming the cases that drove its score (read
+// for those companies only).
+func (j *Job) writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed []db.CurrentScoresRelevelRow) (int, error) {
 	var worse []db.CurrentScoresRelevelRow
 	var codes []string
 	for _, c := range changed {
@@ -239,6 +292,14 @@ func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed 
 	for _, in := range info {
 		names[in.CreditCode] = in
 	}
+	asOf := make(map[string]scoring.Date, len(worse))
+	for _, c := range worse {
+		asOf[c.CreditCode] = scoring.DateOf(c.AsOf)
+	}
+	top, err := scoringdb.TopCasesFor(ctx, q, j.Rule, asOf)
+	if err != nil {
+		return 0, err
+	}
 	raise := make([]outbox.Alert, len(worse))
 	for i, c := range worse {
 		raise[i] = outbox.LevelChange{
@@ -247,14 +308,14 @@ func writeAlerts(ctx context.Context, q *db.Queries, week scoring.Date, changed 
 			ScoreID: c.ScoreID, From: scoring.Level(c.PreviousLevel), To: scoring.Level(c.Level), Score: scoring.Points(c.Score),
 			Thresholds:  scoring.Thresholds{Warning: scoring.Points(c.WarningThreshold), Urgent: scoring.Points(c.UrgentThreshold)},
 			RecentCases: int(c.RecentCases), RecentClaim: money.Fen(c.RecentClaimFen), LatestCaseTitle: c.LatestCaseTitle,
-			AsOf: scoring.DateOf(c.AsOf),
+			AsOf: scoring.DateOf(c.AsOf), Rule: j.Rule, TopCases: top[c.CreditCode],
 		}.Alert()
 	}
 	return outbox.Enqueue(ctx, q, raise)
 }
 
-func insertParams(week scoring.Date, rows []thresholds.Row) db.ThresholdsInsertParams {
-	p := db.ThresholdsInsertParams{Week: week.Time(), MethodVersion: thresholds.MethodVersion}
+func insertParams(week scoring.Date, rule scoring.Rule, rows []thresholds.Row) db.ThresholdsInsertParams {
+	p := db.ThresholdsInsertParams{Week: week.Time(), MethodVersion: thresholds.MethodVersion, RuleVersion: int32(rule)}
 	for _, r := range rows {
 		prev := int64(-1)
 		if r.Previous != nil {

@@ -2,6 +2,7 @@ package thresholdsdb_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -58,7 +59,7 @@ func seed(t *testing.T, pool *pgxpool.Pool, n int) {
 }
 
 func newJob(pool *pgxpool.Pool) *thresholdsdb.Job {
-	return &thresholdsdb.Job{Pool: pool, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }, Log: zerolog.Nop()}
+	return &thresholdsdb.Job{Pool: pool, Rule: scoring.Rule1, Params: thresholds.DefaultParams(), Today: func() scoring.Date { return scoring.DateOf(time.Now().UTC()) }, Log: zerolog.Nop()}
 }
 
 // The thresholds package's percentile equals PostgreSQL's percentile_cont
@@ -225,7 +226,7 @@ func TestReportFiles(t *testing.T) {
 	dir := t.TempDir()
 	paths, err := job.Publish(ctx, w, dir)
 	require.NoError(t, err)
-	require.Len(t, paths, 3)
+	require.Len(t, paths, 4)
 	html, err := os.ReadFile(filepath.Join(dir, "arbsync-thresholds-2026-W48.html"))
 	require.NoError(t, err)
 	for _, forbidden := range []string{"http://", "https://", "src=", "url(", "@import"} {
@@ -239,6 +240,7 @@ func TestReportFiles(t *testing.T) {
 	var final string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT final::text FROM arbsync.industry_thresholds WHERE week = $1 AND industry_code = 'E' AND severity = 'warning'`, week.Time()).Scan(&final))
 	require.Contains(t, string(md), final)
+	require.Contains(t, string(md), "No backtest stored yet: run `arbsync thresholds backtest` to make one")
 	csv, err := os.ReadFile(filepath.Join(dir, "arbsync-thresholds-2026-W48.csv"))
 	require.NoError(t, err)
 	require.Equal(t, len(res.Rows)+1, strings.Count(strings.TrimSpace(string(csv)), "\n")+1)
@@ -246,4 +248,47 @@ func TestReportFiles(t *testing.T) {
 	var stored int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM arbsync.threshold_reports WHERE week = $1 AND html = $2`, week.Time(), string(html)).Scan(&stored))
 	require.Equal(t, 1, stored)
+}
+
+// The report's riskiest companies are the lowest scores, and among equal
+// scores those with more recent cases, then larger claims: the 20 picked
+// from 25 companies at 0.00 are the ones with the most cases.
+func TestReportRiskiestPicksMostCases(t *testing.T) {
+	t.Parallel()
+	pool := testdb.New(t)
+	seed(t, pool, 100)
+	ctx := context.Background()
+	codes := make([]string, 25)
+	cases := make([]int32, 25)
+	claims := make([]float64, 25)
+	for i := range codes {
+		codes[i] = uscc.Generate(7, uint64(70000+i))
+		cases[i] = int32(i % 13)      // 0 … 12, twice
+		claims[i] = float64(1000 * i) // later codes claim more
+	}
+	_, err := pool.Exec(ctx, `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code)
+		SELECT c, '零分公司' || c, 'F' FROM unnest($1::text[]) AS c`, codes)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO arbsync.current_scores (credit_code, score_id, as_of, rule_version, score, level,
+			recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases, lose_rate, unexecuted_cases,
+			count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction)
+		SELECT c, 0, '2026-11-20', 1, 0, 'urgent', n, a, 0, 0, 0, 0, 0, 0, 0, 0, 0
+		FROM unnest($1::text[], $2::int[], $3::numeric[]) AS u(c, n, a)`, codes, cases, claims)
+	require.NoError(t, err)
+	job := newJob(pool)
+	res, err := job.Compute(ctx, week)
+	require.NoError(t, err)
+	w, err := job.Report(ctx, res, time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.Len(t, w.Riskiest, thresholdsdb.RiskiestShown)
+	var got []string
+	for _, c := range w.Riskiest {
+		require.Zero(t, c.Score, "only companies at 0.00 are riskier than the seeded ones")
+		got = append(got, fmt.Sprintf("%d/%s", c.RecentCases, c.RecentClaims))
+	}
+	// 12 cases (i = 12), 11 (i = 24, then 11), … : per count, larger claims first.
+	want := []string{"12/12000.00", "11/24000.00", "11/11000.00", "10/23000.00", "10/10000.00", "9/22000.00", "9/9000.00",
+		"8/21000.00", "8/8000.00", "7/20000.00", "7/7000.00", "6/19000.00", "6/6000.00", "5/18000.00", "5/5000.00",
+		"4/17000.00", "4/4000.00", "3/16000.00", "3/3000.00", "2/15000.00"}
+	require.Equal(t, want, got)
 }
