@@ -40,7 +40,7 @@ SELECT e.kind, e.case_id, coalesce(c.case_no, '')::text AS case_no, coalesce(c.t
        e.upstream_updated_at, e.detected_at
 FROM arbsync.case_events e
 LEFT JOIN arbsync.cases c ON c.credit_code = e.credit_code AND c.case_id = e.case_id
-WHERE e.credit_code = $1 AND e.detected_at >= $2::timestamptz AND e.kind <> 'baseline'
+WHERE e.credit_code = $1 AND e.detected_at >= $2::timestamptz
 ORDER BY e.detected_at DESC, e.case_id, e.kind
 LIMIT $3
 `
@@ -70,9 +70,8 @@ type CaseEventsRecentRow struct {
 	DetectedAt          time.Time
 }
 
-// A company's newest events detected since @since, baseline records left
-// out (they are the state the company was first seen in, not a change),
-// with the case's current number and title. Amounts are yuan as text, ”
+// A company's newest events detected since @since (changes only: the
+// baseline is not in this table), with the case's current number and title. Amounts are yuan as text, ”
 // where the event does not carry them.
 func (q *Queries) CaseEventsRecent(ctx context.Context, arg CaseEventsRecentParams) ([]CaseEventsRecentRow, error) {
 	rows, err := q.db.Query(ctx, caseEventsRecent, arg.CreditCode, arg.Since, arg.MaxRows)

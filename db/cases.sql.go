@@ -65,7 +65,7 @@ func (q *Queries) CasesForBacktest(ctx context.Context, creditCodes []string) ([
 }
 
 const casesForCompany = `-- name: CasesForCompany :many
-SELECT credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result, filing_date, closing_date, execution_status, unexecuted_amount, committee, upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, removed_at FROM arbsync.cases WHERE credit_code = $1 AND removed_at IS NULL ORDER BY case_id
+SELECT credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result, filing_date, closing_date, execution_status, unexecuted_amount, committee, upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, removed_at, baseline FROM arbsync.cases WHERE credit_code = $1 AND removed_at IS NULL ORDER BY case_id
 `
 
 func (q *Queries) CasesForCompany(ctx context.Context, creditCode string) ([]ArbsyncCase, error) {
@@ -98,6 +98,7 @@ func (q *Queries) CasesForCompany(ctx context.Context, creditCode string) ([]Arb
 			&i.FirstSeenAt,
 			&i.LastSeenAt,
 			&i.RemovedAt,
+			&i.Baseline,
 		); err != nil {
 			return nil, err
 		}
@@ -129,6 +130,7 @@ type CasesInsertParams struct {
 	ContentHash       []byte
 	FirstSeenAt       time.Time
 	LastSeenAt        time.Time
+	Baseline          bool
 }
 
 const casesMarkRemoved = `-- name: CasesMarkRemoved :execrows

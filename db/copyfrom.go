@@ -96,6 +96,7 @@ func (r iteratorForCasesInsert) Values() ([]interface{}, error) {
 		r.rows[0].ContentHash,
 		r.rows[0].FirstSeenAt,
 		r.rows[0].LastSeenAt,
+		r.rows[0].Baseline,
 	}, nil
 }
 
@@ -104,5 +105,5 @@ func (r iteratorForCasesInsert) Err() error {
 }
 
 func (q *Queries) CasesInsert(ctx context.Context, arg []CasesInsertParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"arbsync", "cases"}, []string{"credit_code", "case_id", "case_no", "title", "cause", "role", "claim_amount", "award_amount", "result", "filing_date", "closing_date", "execution_status", "unexecuted_amount", "committee", "upstream_updated_at", "raw", "content_hash", "first_seen_at", "last_seen_at"}, &iteratorForCasesInsert{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"arbsync", "cases"}, []string{"credit_code", "case_id", "case_no", "title", "cause", "role", "claim_amount", "award_amount", "result", "filing_date", "closing_date", "execution_status", "unexecuted_amount", "committee", "upstream_updated_at", "raw", "content_hash", "first_seen_at", "last_seen_at", "baseline"}, &iteratorForCasesInsert{rows: arg})
 }

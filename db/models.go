@@ -246,15 +246,17 @@ type ArbsyncCase struct {
 	LastSeenAt time.Time
 	// 移除时间：完整成功的获取不再返回该案件时设置，重新出现时清空
 	RemovedAt *time.Time
+	// 基线案件：企业首次成功同步时已有的案件（不是新发生的变化，不产生告警；bi.case_events 中显示为 baseline 事件）
+	Baseline bool
 }
 
-// 案件事件：同步在写入案件变化的同一事务中追加的变化记录（新立案、裁决、执行、金额、移除、重新出现；企业首次同步的已有案件记为 baseline 基线，不告警）；永久保留
+// 案件事件：同步在写入案件变化的同一事务中追加的变化记录（新立案、裁决、执行、金额、移除、重新出现；企业首次同步时已有的案件为基线，记在 arbsync.cases.baseline，不在此表）；永久保留
 type ArbsyncCaseEvent struct {
 	// 统一社会信用代码
 	CreditCode string
 	// 上游案件编号（与 arbsync.cases 的 credit_code、case_id 对应）
 	CaseID string
-	// 事件类型：baseline 基线（企业首次成功同步时已有的案件，不告警）、filed 新立案（首次发现的案件）、decided 裁决（结果由 pending 变为结案结果）、result_changed 结果变更（其他结果变化）、execution_changed 执行情况变更、amounts_changed 金额变更（请求、裁决或未执行金额）、removed 移除（完整成功的获取不再返回）、restored 重新出现（已移除的案件再次返回）
+	// 事件类型：filed 新立案（首次发现的案件）、decided 裁决（结果由 pending 变为结案结果）、result_changed 结果变更（其他结果变化）、execution_changed 执行情况变更、amounts_changed 金额变更（请求、裁决或未执行金额）、removed 移除（完整成功的获取不再返回）、restored 重新出现（已移除的案件再次返回）
 	Kind string
 	// 变化前结果（decided、result_changed）
 	OldResult *string
@@ -278,7 +280,7 @@ type ArbsyncCaseEvent struct {
 	NewUnexecutedAmount pgtype.Numeric
 	// 上游记录更新时间（变化后版本的 updatedAt；removed 为空：上游不再返回该案件）
 	UpstreamUpdatedAt *time.Time
-	// 发现时间：写入该变化的同步事务时间（filed、baseline 与案件的 first_seen_at 相同）
+	// 发现时间：写入该变化的同步事务时间（filed 与案件的 first_seen_at 相同）
 	DetectedAt time.Time
 	// 发现该变化的同步批次（arbsync.sync_runs.id；批次之外的写入为空）
 	SyncRunID pgtype.Int8
@@ -752,9 +754,9 @@ type BiCase struct {
 	IsRemoved interface{}
 }
 
-// 案件事件：每次同步发现的案件变化（含基线记录，is_baseline 标记；基线不是新发生的变化，统计新增事件时应排除）
+// 案件事件：每次同步发现的案件变化，以及每家企业首次同步时已有案件的基线记录（is_baseline 标记；基线不是新发生的变化，统计新增事件时应排除；基线记录只有企业、案件与发现时间）
 type BiCaseEvent struct {
-	// 发现时间（写入该变化的同步时间）
+	// 发现时间（写入该变化的同步时间；基线记录为案件首次发现时间）
 	DetectedAt time.Time
 	// 事件类型：baseline、filed、decided、result_changed、execution_changed、amounts_changed、removed、restored
 	Kind string
@@ -792,9 +794,9 @@ type BiCaseEvent struct {
 	OldUnexecutedAmount pgtype.Numeric
 	// 变化后未执行金额（元，amounts_changed；filed 为首次发现时的金额）
 	NewUnexecutedAmount pgtype.Numeric
-	// 上游记录更新时间（变化后版本；移除事件为空）
+	// 上游记录更新时间（变化后版本；移除事件与基线记录为空）
 	UpstreamUpdatedAt *time.Time
-	// 同步批次编号（arbsync.sync_runs.id）
+	// 同步批次编号（arbsync.sync_runs.id；基线记录为空）
 	SyncRunID pgtype.Int8
 }
 

@@ -83,7 +83,7 @@ func TestCrashSuite(t *testing.T) {
 		compared += max(len(want), len(got))
 		differences += diffMaps(what, want, got, 30, &diffs)
 	}
-	add("case", `SELECT credit_code || '/' || case_id, encode(content_hash, 'hex') || ' removed=' || (removed_at IS NOT NULL)::text FROM arbsync.cases`)
+	add("case", `SELECT credit_code || '/' || case_id, encode(content_hash, 'hex') || ' removed=' || (removed_at IS NOT NULL)::text || ' baseline=' || baseline::text FROM arbsync.cases`)
 	// Case events: the same ones in both worlds, each once (the value is
 	// how many rows carry exactly that event; run ids and detection times
 	// differ between the worlds and are left out).
@@ -125,7 +125,7 @@ func TestCrashSuite(t *testing.T) {
 			}
 		}
 	}
-	refKinds := qMap(t, ref.db.Pool, `SELECT kind, count(*)::text FROM arbsync.case_events GROUP BY kind`)
+	refKinds := qMap(t, ref.db.Pool, `SELECT kind, count(*)::text FROM bi.case_events GROUP BY kind`)
 	for _, kind := range []string{"baseline", "filed", "decided", "execution_changed", "amounts_changed"} {
 		require.NotEmpty(t, refKinds[kind], "the reference run recorded %s events (it has %v)", kind, refKinds)
 	}

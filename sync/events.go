@@ -13,7 +13,9 @@ import (
 const (
 	// EventBaseline is a case the company already had when its first
 	// complete, successful fetch was stored: the state it was first seen
-	// in, not a change. It never alerts.
+	// in, not a change. It never alerts. It is not a row of
+	// arbsync.case_events: the case row carries it (cases.baseline), and
+	// bi.case_events shows it with this kind.
 	EventBaseline = "baseline"
 	// EventFiled is a case seen for the first time after the baseline. It
 	// carries the case's values as first seen (new side).
@@ -57,14 +59,9 @@ func (e *events) add(f *Fetched, caseID, kind string, updatedAt time.Time) *db.C
 	return r
 }
 
-// inserted records a case stored for the first time: a baseline record
-// during the company's first sync (only what identifies it: the case row
-// holds its values), else filed with the values it was first seen with.
-func (e *events) inserted(f *Fetched, c *upstream.Case, baseline bool) {
-	if baseline {
-		e.add(f, c.CaseID, EventBaseline, c.UpdatedAt)
-		return
-	}
+// filed records a case stored for the first time after the company's
+// baseline, with the values it was first seen with.
+func (e *events) filed(f *Fetched, c *upstream.Case) {
 	r := e.add(f, c.CaseID, EventFiled, c.UpdatedAt)
 	r.NewResult = text(string(c.Result))
 	r.NewExecutionStatus = text(string(c.ExecutionStatus))

@@ -78,7 +78,7 @@ type ChangeHook func(ctx context.Context, tx pgx.Tx, changes []Change) error
 type Counts struct {
 	Succeeded, Failed, Changed int
 	Inserted, Updated, Removed int
-	Events                     int // case events written, baseline records included
+	Events                     int // case events written (the baseline is not an event row)
 	LeaseLost                  int
 	ErrorsByKind               map[string]int
 }
@@ -236,8 +236,9 @@ type storedCase struct {
 }
 
 // applyCases diffs the fetches against the stored cases, writes only the
-// differences and records them as case events (baseline records for the
-// companies in first), all in the caller's transaction.
+// differences and records them as case events, all in the caller's
+// transaction. The cases of the companies in first are their baseline:
+// marked on the case rows, with no event.
 func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetched, first map[string]bool, counts *Counts) ([]Change, error) {
 	codes := make([]string, len(changed))
 	for i, f := range changed {
@@ -278,8 +279,10 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 			old, exists := have[c.CaseID]
 			switch {
 			case !exists:
-				inserts = append(inserts, insertParams(f.CreditCode, c, f.caseHashes[i], now))
-				ev.inserted(f, c, baseline)
+				inserts = append(inserts, insertParams(f.CreditCode, c, f.caseHashes[i], now, baseline))
+				if !baseline {
+					ev.filed(f, c)
+				}
 				ch.Inserted++
 			case old.removed || !bytes.Equal(old.hash, f.caseHashes[i]):
 				appendUpdate(&upd, f.CreditCode, c, f.caseHashes[i])
@@ -385,7 +388,9 @@ func numeric(f money.Fen) pgtype.Numeric {
 	return pgtype.Numeric{Int: big.NewInt(int64(f)), Exp: -2, Valid: true}
 }
 
-func insertParams(code string, c *upstream.Case, hash []byte, now time.Time) db.CasesInsertParams {
+// insertParams is a new case's row; baseline marks the cases of a
+// company's first successful sync.
+func insertParams(code string, c *upstream.Case, hash []byte, now time.Time, baseline bool) db.CasesInsertParams {
 	p := db.CasesInsertParams{
 		CreditCode:       code,
 		CaseID:           c.CaseID,
@@ -404,6 +409,7 @@ func insertParams(code string, c *upstream.Case, hash []byte, now time.Time) db.
 		ContentHash:      hash,
 		FirstSeenAt:      now,
 		LastSeenAt:       now,
+		Baseline:         baseline,
 	}
 	if c.ClosingDate != nil {
 		t := c.ClosingDate.Time

@@ -11,9 +11,8 @@ INSERT INTO arbsync.case_events (
 );
 
 -- name: CaseEventsRecent :many
--- A company's newest events detected since @since, baseline records left
--- out (they are the state the company was first seen in, not a change),
--- with the case's current number and title. Amounts are yuan as text, ''
+-- A company's newest events detected since @since (changes only: the
+-- baseline is not in this table), with the case's current number and title. Amounts are yuan as text, ''
 -- where the event does not carry them.
 SELECT e.kind, e.case_id, coalesce(c.case_no, '')::text AS case_no, coalesce(c.title, '')::text AS title,
        e.old_result, e.new_result, e.old_execution_status, e.new_execution_status,
@@ -23,6 +22,6 @@ SELECT e.kind, e.case_id, coalesce(c.case_no, '')::text AS case_no, coalesce(c.t
        e.upstream_updated_at, e.detected_at
 FROM arbsync.case_events e
 LEFT JOIN arbsync.cases c ON c.credit_code = e.credit_code AND c.case_id = e.case_id
-WHERE e.credit_code = @credit_code AND e.detected_at >= @since::timestamptz AND e.kind <> 'baseline'
+WHERE e.credit_code = @credit_code AND e.detected_at >= @since::timestamptz
 ORDER BY e.detected_at DESC, e.case_id, e.kind
 LIMIT @max_rows;

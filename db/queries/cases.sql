@@ -14,11 +14,11 @@ WHERE credit_code = ANY(@credit_codes::text[]);
 INSERT INTO arbsync.cases (
     credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result,
     filing_date, closing_date, execution_status, unexecuted_amount, committee,
-    upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at
+    upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, baseline
 ) VALUES (
     @credit_code, @case_id, @case_no, @title, @cause, @role, @claim_amount, @award_amount, @result,
     @filing_date, @closing_date, @execution_status, @unexecuted_amount, @committee,
-    @upstream_updated_at, @raw, @content_hash, @first_seen_at, @last_seen_at
+    @upstream_updated_at, @raw, @content_hash, @first_seen_at, @last_seen_at, @baseline
 );
 
 -- name: CasesUpdate :execrows

@@ -67,7 +67,7 @@ func runResync(ctx context.Context, r *runner) ([]Figure, error) {
 				fmt.Sprintf("%d companies in %.1f s = %.0f companies/s; Store.Write counted %d case changes and reported %d companies as changed",
 					companies, p.Elapsed.Seconds(), rate, st.cases, st.changed)),
 			newFigure("case event rows written, unchanged re-sync ("+v.name+")", float64(p.EventRows), "rows",
-				float64(first.EventRows), "rows", "case event rows written by the first sync (baseline records), same run", ValueIs(0),
+				float64(first.EventRows), "rows", "case event rows written by the first sync (none: its cases are the baseline), same run", ValueIs(0),
 				fmt.Sprintf("Store.Write counted %d case events", st.events)),
 			newFigure("WAL, unchanged re-sync ("+v.name+")", float64(p.WAL), "bytes",
 				float64(first.WAL), "bytes", "WAL of the first sync, same run", nil,

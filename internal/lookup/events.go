@@ -14,8 +14,9 @@ const (
 )
 
 // Event is one change the sync found in the company's cases
-// (arbsync.case_events), baseline records left out: the cases the company
-// had when it was first synced are its starting point, not a change.
+// (arbsync.case_events). The cases the company had when it was first
+// synced are its baseline, its starting point, not a change: none is an
+// event here.
 type Event struct {
 	// Kind is filed, decided, result_changed, execution_changed,
 	// amounts_changed, removed or restored.

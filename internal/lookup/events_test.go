@@ -35,13 +35,13 @@ func TestAnswerListsTheCompanysRecentEvents(t *testing.T) {
 	var raw map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(first.body, &raw))
 	require.JSONEq(t, `[]`, string(raw["recentEvents"]), "an empty list, not null")
-	require.Positive(t, b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE credit_code = $1 AND kind = 'baseline'`, code))
+	require.Positive(t, b.count(t, `SELECT count(*) FROM bi.case_events WHERE credit_code = $1 AND is_baseline`, code))
 
 	// Half a year later the vendor shows new and decided cases.
 	b.sim.Advance(180)
 	r := b.get(t, code, "refresh=true").response(t)
 	require.Equal(t, lookup.SourceUpstream, r.Source)
-	stored := b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE credit_code = $1 AND kind <> 'baseline'`, code)
+	stored := b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE credit_code = $1`, code)
 	require.Positive(t, stored, "the vendor's changes were recorded")
 	require.Len(t, r.RecentEvents, min(stored, 20))
 
