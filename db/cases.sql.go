@@ -65,7 +65,7 @@ func (q *Queries) CasesForBacktest(ctx context.Context, creditCodes []string) ([
 }
 
 const casesForCompany = `-- name: CasesForCompany :many
-SELECT credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result, filing_date, closing_date, execution_status, unexecuted_amount, committee, upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, removed_at FROM arbsync.cases WHERE credit_code = $1 AND removed_at IS NULL ORDER BY case_id
+SELECT credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result, filing_date, closing_date, execution_status, unexecuted_amount, committee, upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, removed_at, baseline FROM arbsync.cases WHERE credit_code = $1 AND removed_at IS NULL ORDER BY case_id
 `
 
 func (q *Queries) CasesForCompany(ctx context.Context, creditCode string) ([]ArbsyncCase, error) {
@@ -98,45 +98,7 @@ func (q *Queries) CasesForCompany(ctx context.Context, creditCode string) ([]Arb
 			&i.FirstSeenAt,
 			&i.LastSeenAt,
 			&i.RemovedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const casesHashes = `-- name: CasesHashes :many
-SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed
-FROM arbsync.cases
-WHERE credit_code = ANY($1::text[])
-`
-
-type CasesHashesRow struct {
-	CreditCode  string
-	CaseID      string
-	ContentHash []byte
-	Removed     bool
-}
-
-// The stored version of every case of the given companies, to diff a fetch against.
-func (q *Queries) CasesHashes(ctx context.Context, creditCodes []string) ([]CasesHashesRow, error) {
-	rows, err := q.db.Query(ctx, casesHashes, creditCodes)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CasesHashesRow{}
-	for rows.Next() {
-		var i CasesHashesRow
-		if err := rows.Scan(
-			&i.CreditCode,
-			&i.CaseID,
-			&i.ContentHash,
-			&i.Removed,
+			&i.Baseline,
 		); err != nil {
 			return nil, err
 		}
@@ -168,6 +130,7 @@ type CasesInsertParams struct {
 	ContentHash       []byte
 	FirstSeenAt       time.Time
 	LastSeenAt        time.Time
+	Baseline          bool
 }
 
 const casesMarkRemoved = `-- name: CasesMarkRemoved :execrows
@@ -192,6 +155,61 @@ func (q *Queries) CasesMarkRemoved(ctx context.Context, arg CasesMarkRemovedPara
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const casesStored = `-- name: CasesStored :many
+SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed,
+       result, execution_status,
+       (claim_amount * 100)::bigint AS claim_fen,
+       (award_amount * 100)::bigint AS award_fen,
+       (unexecuted_amount * 100)::bigint AS unexecuted_fen
+FROM arbsync.cases
+WHERE credit_code = ANY($1::text[])
+`
+
+type CasesStoredRow struct {
+	CreditCode      string
+	CaseID          string
+	ContentHash     []byte
+	Removed         bool
+	Result          string
+	ExecutionStatus string
+	ClaimFen        int64
+	AwardFen        int64
+	UnexecutedFen   int64
+}
+
+// The stored version of every case of the given companies, to diff a fetch
+// against: its content hash and removed flag, and the values a case event
+// reports the old side of (amounts in fen).
+func (q *Queries) CasesStored(ctx context.Context, creditCodes []string) ([]CasesStoredRow, error) {
+	rows, err := q.db.Query(ctx, casesStored, creditCodes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CasesStoredRow{}
+	for rows.Next() {
+		var i CasesStoredRow
+		if err := rows.Scan(
+			&i.CreditCode,
+			&i.CaseID,
+			&i.ContentHash,
+			&i.Removed,
+			&i.Result,
+			&i.ExecutionStatus,
+			&i.ClaimFen,
+			&i.AwardFen,
+			&i.UnexecutedFen,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const casesToExplain = `-- name: CasesToExplain :many

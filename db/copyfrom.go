@@ -9,6 +9,54 @@ import (
 	"context"
 )
 
+// iteratorForCaseEventsInsert implements pgx.CopyFromSource.
+type iteratorForCaseEventsInsert struct {
+	rows                 []CaseEventsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCaseEventsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCaseEventsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].CreditCode,
+		r.rows[0].CaseID,
+		r.rows[0].Kind,
+		r.rows[0].OldResult,
+		r.rows[0].NewResult,
+		r.rows[0].OldExecutionStatus,
+		r.rows[0].NewExecutionStatus,
+		r.rows[0].OldClaimAmount,
+		r.rows[0].NewClaimAmount,
+		r.rows[0].OldAwardAmount,
+		r.rows[0].NewAwardAmount,
+		r.rows[0].OldUnexecutedAmount,
+		r.rows[0].NewUnexecutedAmount,
+		r.rows[0].UpstreamUpdatedAt,
+		r.rows[0].DetectedAt,
+		r.rows[0].SyncRunID,
+	}, nil
+}
+
+func (r iteratorForCaseEventsInsert) Err() error {
+	return nil
+}
+
+// Appends a write's case events, in the write's transaction.
+func (q *Queries) CaseEventsInsert(ctx context.Context, arg []CaseEventsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"arbsync", "case_events"}, []string{"credit_code", "case_id", "kind", "old_result", "new_result", "old_execution_status", "new_execution_status", "old_claim_amount", "new_claim_amount", "old_award_amount", "new_award_amount", "old_unexecuted_amount", "new_unexecuted_amount", "upstream_updated_at", "detected_at", "sync_run_id"}, &iteratorForCaseEventsInsert{rows: arg})
+}
+
 // iteratorForCasesInsert implements pgx.CopyFromSource.
 type iteratorForCasesInsert struct {
 	rows                 []CasesInsertParams
@@ -48,6 +96,7 @@ func (r iteratorForCasesInsert) Values() ([]interface{}, error) {
 		r.rows[0].ContentHash,
 		r.rows[0].FirstSeenAt,
 		r.rows[0].LastSeenAt,
+		r.rows[0].Baseline,
 	}, nil
 }
 
@@ -56,5 +105,5 @@ func (r iteratorForCasesInsert) Err() error {
 }
 
 func (q *Queries) CasesInsert(ctx context.Context, arg []CasesInsertParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"arbsync", "cases"}, []string{"credit_code", "case_id", "case_no", "title", "cause", "role", "claim_amount", "award_amount", "result", "filing_date", "closing_date", "execution_status", "unexecuted_amount", "committee", "upstream_updated_at", "raw", "content_hash", "first_seen_at", "last_seen_at"}, &iteratorForCasesInsert{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"arbsync", "cases"}, []string{"credit_code", "case_id", "case_no", "title", "cause", "role", "claim_amount", "award_amount", "result", "filing_date", "closing_date", "execution_status", "unexecuted_amount", "committee", "upstream_updated_at", "raw", "content_hash", "first_seen_at", "last_seen_at", "baseline"}, &iteratorForCasesInsert{rows: arg})
 }

@@ -246,6 +246,44 @@ type ArbsyncCase struct {
 	LastSeenAt time.Time
 	// 移除时间：完整成功的获取不再返回该案件时设置，重新出现时清空
 	RemovedAt *time.Time
+	// 基线案件：企业首次成功同步时已有的案件（不是新发生的变化，不产生告警；bi.case_events 中显示为 baseline 事件）
+	Baseline bool
+}
+
+// 案件事件：同步在写入案件变化的同一事务中追加的变化记录（新立案、裁决、执行、金额、移除、重新出现；企业首次同步时已有的案件为基线，记在 arbsync.cases.baseline，不在此表）；永久保留
+type ArbsyncCaseEvent struct {
+	// 统一社会信用代码
+	CreditCode string
+	// 上游案件编号（与 arbsync.cases 的 credit_code、case_id 对应）
+	CaseID string
+	// 事件类型：filed 新立案（首次发现的案件）、decided 裁决（结果由 pending 变为结案结果）、result_changed 结果变更（其他结果变化）、execution_changed 执行情况变更、amounts_changed 金额变更（请求、裁决或未执行金额）、removed 移除（完整成功的获取不再返回）、restored 重新出现（已移除的案件再次返回）
+	Kind string
+	// 变化前结果（decided、result_changed）
+	OldResult *string
+	// 变化后结果（decided、result_changed；filed 为立案时结果）
+	NewResult *string
+	// 变化前执行情况（execution_changed）
+	OldExecutionStatus *string
+	// 变化后执行情况（execution_changed；filed 为首次发现时的执行情况）
+	NewExecutionStatus *string
+	// 变化前请求金额（元，amounts_changed）
+	OldClaimAmount pgtype.Numeric
+	// 变化后请求金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewClaimAmount pgtype.Numeric
+	// 变化前裁决金额（元，amounts_changed）
+	OldAwardAmount pgtype.Numeric
+	// 变化后裁决金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewAwardAmount pgtype.Numeric
+	// 变化前未执行金额（元，amounts_changed）
+	OldUnexecutedAmount pgtype.Numeric
+	// 变化后未执行金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewUnexecutedAmount pgtype.Numeric
+	// 上游记录更新时间（变化后版本的 updatedAt；removed 为空：上游不再返回该案件）
+	UpstreamUpdatedAt *time.Time
+	// 发现时间：写入该变化的同步事务时间（filed 与案件的 first_seen_at 相同）
+	DetectedAt time.Time
+	// 发现该变化的同步批次（arbsync.sync_runs.id；批次之外的写入为空）
+	SyncRunID pgtype.Int8
 }
 
 // 当前评分：每家企业一行，为评分历史中最新的一条；等级按 applied_thresholds 中的当前适用阈值，随每周阈值更新；规则 2 下各项计数只含企业为被申请人（或未标注身份）的案件
@@ -714,6 +752,52 @@ type BiCase struct {
 	RemovedAt *time.Time
 	// 是否已被上游移除
 	IsRemoved interface{}
+}
+
+// 案件事件：每次同步发现的案件变化，以及每家企业首次同步时已有案件的基线记录（is_baseline 标记；基线不是新发生的变化，统计新增事件时应排除；基线记录只有企业、案件与发现时间）
+type BiCaseEvent struct {
+	// 发现时间（写入该变化的同步时间；基线记录为案件首次发现时间）
+	DetectedAt time.Time
+	// 事件类型：baseline、filed、decided、result_changed、execution_changed、amounts_changed、removed、restored
+	Kind string
+	// 事件类型（中文）：基线、新立案、裁决、结果变更、执行情况变更、金额变更、移除、重新出现
+	KindName string
+	// 是否为基线记录（企业首次成功同步时已有的案件；不是新发生的变化，不告警）
+	IsBaseline bool
+	// 统一社会信用代码
+	CreditCode string
+	// 企业名称（已移出名单时为空）
+	CompanyName *string
+	// 上游案件编号
+	CaseID string
+	// 案号（案件当前的案号）
+	CaseNo *string
+	// 案件标题（案件当前的标题）
+	Title *string
+	// 变化前结果（decided、result_changed）
+	OldResult *string
+	// 变化后结果（decided、result_changed；filed 为立案时结果）
+	NewResult *string
+	// 变化前执行情况（execution_changed）
+	OldExecutionStatus *string
+	// 变化后执行情况（execution_changed；filed 为首次发现时的执行情况）
+	NewExecutionStatus *string
+	// 变化前请求金额（元，amounts_changed）
+	OldClaimAmount pgtype.Numeric
+	// 变化后请求金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewClaimAmount pgtype.Numeric
+	// 变化前裁决金额（元，amounts_changed）
+	OldAwardAmount pgtype.Numeric
+	// 变化后裁决金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewAwardAmount pgtype.Numeric
+	// 变化前未执行金额（元，amounts_changed）
+	OldUnexecutedAmount pgtype.Numeric
+	// 变化后未执行金额（元，amounts_changed；filed 为首次发现时的金额）
+	NewUnexecutedAmount pgtype.Numeric
+	// 上游记录更新时间（变化后版本；移除事件与基线记录为空）
+	UpstreamUpdatedAt *time.Time
+	// 同步批次编号（arbsync.sync_runs.id；基线记录为空）
+	SyncRunID pgtype.Int8
 }
 
 type BiCompanyRisk struct {

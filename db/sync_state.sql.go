@@ -209,7 +209,7 @@ func (q *Queries) SyncStateGet(ctx context.Context, creditCode string) (ArbsyncS
 }
 
 const syncStateLockOwned = `-- name: SyncStateLockOwned :many
-SELECT credit_code FROM arbsync.sync_state
+SELECT credit_code, (last_success_at IS NULL)::boolean AS first_sync FROM arbsync.sync_state
 WHERE credit_code = ANY($1::text[]) AND leased_by = $2::text
 FOR UPDATE
 `
@@ -219,21 +219,28 @@ type SyncStateLockOwnedParams struct {
 	Replica     string
 }
 
+type SyncStateLockOwnedRow struct {
+	CreditCode string
+	FirstSync  bool
+}
+
 // Locks the companies this replica still holds, inside the write
-// transaction: a company whose lease was lost is not written.
-func (q *Queries) SyncStateLockOwned(ctx context.Context, arg SyncStateLockOwnedParams) ([]string, error) {
+// transaction: a company whose lease was lost is not written. first_sync
+// is true until the company's first complete, successful fetch is stored
+// (that write records its cases as baseline events).
+func (q *Queries) SyncStateLockOwned(ctx context.Context, arg SyncStateLockOwnedParams) ([]SyncStateLockOwnedRow, error) {
 	rows, err := q.db.Query(ctx, syncStateLockOwned, arg.CreditCodes, arg.Replica)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []string{}
+	items := []SyncStateLockOwnedRow{}
 	for rows.Next() {
-		var credit_code string
-		if err := rows.Scan(&credit_code); err != nil {
+		var i SyncStateLockOwnedRow
+		if err := rows.Scan(&i.CreditCode, &i.FirstSync); err != nil {
 			return nil, err
 		}
-		items = append(items, credit_code)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

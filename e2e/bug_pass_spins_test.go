@@ -40,7 +40,7 @@ func TestBugPassSpinsAfterWriteError(t *testing.T) {
 	_, err := e.db.Pool.Exec(context.Background(), `INSERT INTO arbsync.job_runs (job, last_success_at) VALUES ('sync', now())`)
 	require.NoError(t, err)
 	proxy, dsn := newPGProxy(t, e.db.DSN)
-	proxy.dropOn("CasesHashes", 2)
+	proxy.dropOn("CasesStored", 2)
 	proxy.dropOn("SyncStateFailed", 1)
 	p := startProcess(t, "daemon", envWith(e.vars, []string{"DATABASE_URL=" + dsn, "ARBSYNC_SYNC_SCHEDULE=@every 1s",
 		"ARBSYNC_SYNC_BATCH=10", "ARBSYNC_UPSTREAM_CONCURRENCY=4", "ARBSYNC_UPSTREAM_QPS=1000"}), "run")
@@ -62,8 +62,8 @@ func TestBugPassSpinsAfterWriteError(t *testing.T) {
 	}
 	t.Logf("companies=%d synced=%d upstream_requests=%d most_fetches_of_one_company=%d dropped=%d",
 		len(e.codes), e.count(t, `SELECT count(*) FROM arbsync.sync_state WHERE status = 'ok'`), e.sim.Stats().Requests, most,
-		proxy.droppedOn("CasesHashes")+proxy.droppedOn("SyncStateFailed"))
-	require.Positive(t, proxy.droppedOn("CasesHashes"), "the fault was injected")
+		proxy.droppedOn("CasesStored")+proxy.droppedOn("SyncStateFailed"))
+	require.Positive(t, proxy.droppedOn("CasesStored"), "the fault was injected")
 	require.True(t, ok, "every company synced within 30 s of one failed write; log:\n%s", tail(p.log()))
 	p.stop(t)
 	runs := qMap(t, e.db.Pool, `SELECT id::text, concat_ws(' ', trigger, 'attempted', companies_attempted, 'outcome', outcome,

@@ -29,7 +29,7 @@ import (
 //
 // Deterministic reproduction: a proxy between the daemon and PostgreSQL drops
 // the connection the first two times the daemon reads a company's stored
-// cases (CasesHashes, which only a write of changed cases runs): the batch
+// cases (CasesStored, which only a write of changed cases runs): the batch
 // and the company's own retry fail, and the failure record goes through.
 func TestBugConnectionLossBlamedOnCompany(t *testing.T) {
 	t.Parallel()
@@ -39,14 +39,14 @@ func TestBugConnectionLossBlamedOnCompany(t *testing.T) {
 	_, err := e.db.Pool.Exec(context.Background(), `INSERT INTO arbsync.job_runs (job, last_success_at) VALUES ('sync', now())`)
 	require.NoError(t, err)
 	proxy, dsn := newPGProxy(t, e.db.DSN)
-	proxy.dropOn("CasesHashes", 2)
+	proxy.dropOn("CasesStored", 2)
 	p := startProcess(t, "daemon", envWith(e.vars, []string{"DATABASE_URL=" + dsn, "ARBSYNC_SYNC_SCHEDULE=@every 5s"}), "run")
 	// The dropped connections fail the writes of the pass they hit.
 	p.allowErrors("unable to store batch", "notify-triggered sync pass failed")
 	waitUntil(t, 30*time.Second, func() bool {
 		return e.count(t, `SELECT count(*) FROM arbsync.sync_state WHERE status <> 'new' AND leased_by IS NULL`) == len(e.codes)
 	}, func() string { return "every company attempted; log:\n" + tail(p.log()) })
-	require.Equal(t, 2, proxy.droppedOn("CasesHashes"))
+	require.Equal(t, 2, proxy.droppedOn("CasesStored"))
 	blamed := qMap(t, e.db.Pool, `SELECT credit_code, concat_ws(' ', status, last_error_code, 'failures', consecutive_failures, last_error,
 		'next in', date_trunc('second', next_sync_at - now())) FROM arbsync.sync_state WHERE status <> 'ok'`)
 	t.Logf("connections_dropped=2 companies_marked_failing=%d", len(blamed))

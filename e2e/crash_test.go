@@ -38,7 +38,8 @@ import (
 //
 // At the end, after a weekly run that started once everything had converged
 // and after every alert was delivered, the two databases must hold the same
-// cases (ids, content hashes, removed flags), the same sync state, the same
+// cases (ids, content hashes, removed flags), the same case events (each
+// exactly once: none lost, none repeated), the same sync state, the same
 // current scores, the same score history once consecutive rows with the same
 // score and components are merged (the cut world may score at intermediate
 // thresholds, so it can hold extra rows that differ only in threshold or
@@ -82,7 +83,11 @@ func TestCrashSuite(t *testing.T) {
 		compared += max(len(want), len(got))
 		differences += diffMaps(what, want, got, 30, &diffs)
 	}
-	add("case", `SELECT credit_code || '/' || case_id, encode(content_hash, 'hex') || ' removed=' || (removed_at IS NOT NULL)::text FROM arbsync.cases`)
+	add("case", `SELECT credit_code || '/' || case_id, encode(content_hash, 'hex') || ' removed=' || (removed_at IS NOT NULL)::text || ' baseline=' || baseline::text FROM arbsync.cases`)
+	// Case events: the same ones in both worlds, each once (the value is
+	// how many rows carry exactly that event; run ids and detection times
+	// differ between the worlds and are left out).
+	add("case_event", caseEventsSQL)
 	add("sync_state", `SELECT credit_code, concat_ws('|', status, encode(last_content_hash, 'hex'), consecutive_failures, last_error_code, upstream_name) FROM arbsync.sync_state`)
 	add("current_score", `SELECT credit_code, concat_ws('|', score, level, recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases,
 		lose_rate, unexecuted_cases, count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction,
@@ -110,9 +115,25 @@ func TestCrashSuite(t *testing.T) {
 	cutAlerts := cut.checkDeliveries(t, k.killTimes, &diffs)
 	differences += refAlerts.violations + cutAlerts.violations
 
+	// The simulated vendor only moves forward here, so no event can happen
+	// twice to a case: a repeat in either world is a duplicate.
+	for _, w := range []*crashWorld{ref, cut} {
+		for key, n := range qMap(t, w.db.Pool, caseEventsSQL) {
+			if n != "1" {
+				differences++
+				diffs = append(diffs, fmt.Sprintf("%s: case event recorded %s times: %s", w.name, n, key))
+			}
+		}
+	}
+	refKinds := qMap(t, ref.db.Pool, `SELECT kind, count(*)::text FROM bi.case_events GROUP BY kind`)
+	for _, kind := range []string{"baseline", "filed", "decided", "execution_changed", "amounts_changed"} {
+		require.NotEmpty(t, refKinds[kind], "the reference run recorded %s events (it has %v)", kind, refKinds)
+	}
+
 	scoreRows := qInt(t, cut.db.Pool, `SELECT count(*) FROM arbsync.scores`)
 	cases := qInt(t, cut.db.Pool, `SELECT count(*) FROM arbsync.cases`)
 	thresholdRows := qInt(t, cut.db.Pool, `SELECT count(*) FROM arbsync.industry_thresholds`)
+	t.Logf("suite=crash case_events_ref=%v case_events_cut=%d", refKinds, qInt(t, cut.db.Pool, `SELECT count(*) FROM arbsync.case_events`))
 	t.Logf("suite=crash size=%s kills=%d kills_fetch=%d kills_tx=%d kills_alert_pending=%d kills_alert_send=%d kills_weekly=%d kills_random=%d triggers_missed=%d companies=%d steps=%d cases=%d score_rows=%d threshold_rows=%d compared_rows=%d differences=%d",
 		sizeName(), len(k.killTimes), k.done["fetch"], k.done["tx"], k.done["alert_pending"], k.done["alert_send"], k.done["weekly"], k.done["random"],
 		sum(k.missed), len(cut.codes), len(steps), cases, scoreRows, thresholdRows, compared, differences)
@@ -123,6 +144,16 @@ func TestCrashSuite(t *testing.T) {
 	require.Greater(t, len(k.killTimes), len(steps), "the suite killed the daemon")
 	require.Positive(t, cutAlerts.alerts, "the run raised alerts")
 }
+
+// caseEventsSQL lists every distinct case event (company, case, kind, old
+// and new values, the vendor's updatedAt) with the number of rows that
+// record it.
+const caseEventsSQL = `SELECT (credit_code, case_id, kind, old_result, new_result, old_execution_status, new_execution_status,
+		old_claim_amount, new_claim_amount, old_award_amount, new_award_amount, old_unexecuted_amount, new_unexecuted_amount,
+		extract(epoch FROM upstream_updated_at))::text, count(*)::text
+	FROM arbsync.case_events
+	GROUP BY credit_code, case_id, kind, old_result, new_result, old_execution_status, new_execution_status,
+		old_claim_amount, new_claim_amount, old_award_amount, new_award_amount, old_unexecuted_amount, new_unexecuted_amount, upstream_updated_at`
 
 func sum(m map[string]int) int {
 	n := 0

@@ -257,6 +257,7 @@ func (e *Engine) RunPass(ctx context.Context, p PassOptions) (PassResult, error)
 				switch {
 				case err == nil:
 					f := NewFetched(c.code, c.lastHash, company)
+					f.RunID = run.ID
 					results <- outcome{claim: c, fetched: &f}
 				case fetchCtx.Err() != nil:
 					results <- outcome{claim: c, release: true}

@@ -25,6 +25,9 @@ type Fetched struct {
 	// LastHash is sync_state.last_content_hash when the company was claimed.
 	LastHash []byte
 	Company  upstream.Company
+	// RunID is the sync_runs row of the pass that fetched the company,
+	// recorded with its case events; 0 outside a pass.
+	RunID int64
 
 	caseHashes [][]byte // parallel to Company.Cases
 	hash       []byte   // companyHash of the fetch
@@ -75,6 +78,7 @@ type ChangeHook func(ctx context.Context, tx pgx.Tx, changes []Change) error
 type Counts struct {
 	Succeeded, Failed, Changed int
 	Inserted, Updated, Removed int
+	Events                     int // case events written (the baseline is not an event row)
 	LeaseLost                  int
 	ErrorsByKind               map[string]int
 }
@@ -86,6 +90,7 @@ func (c *Counts) add(o Counts) {
 	c.Inserted += o.Inserted
 	c.Updated += o.Updated
 	c.Removed += o.Removed
+	c.Events += o.Events
 	c.LeaseLost += o.LeaseLost
 	for k, v := range o.ErrorsByKind {
 		if c.ErrorsByKind == nil {
@@ -164,11 +169,15 @@ func (s *Store) writeTx(ctx context.Context, ok []Fetched, failed []Failure) (Co
 			return fmt.Errorf("lock sync state: %w", err)
 		}
 		own := make(map[string]bool, len(owned))
+		first := make(map[string]bool)
 		for _, c := range owned {
-			own[c] = true
+			own[c.CreditCode] = true
+			if c.FirstSync {
+				first[c.CreditCode] = true
+			}
 		}
 		counts.LeaseLost = len(codes) - len(owned)
-		if err := s.writeSuccesses(ctx, tx, q, ok, own, &counts); err != nil {
+		if err := s.writeSuccesses(ctx, tx, q, ok, own, first, &counts); err != nil {
 			return err
 		}
 		return s.writeFailures(ctx, q, failed, own, &counts)
@@ -179,7 +188,10 @@ func (s *Store) writeTx(ctx context.Context, ok []Fetched, failed []Failure) (Co
 	return counts, nil
 }
 
-func (s *Store) writeSuccesses(ctx context.Context, tx pgx.Tx, q *db.Queries, ok []Fetched, own map[string]bool, counts *Counts) error {
+// writeSuccesses stores complete fetches of the companies this replica
+// owns; first holds those never stored before, whose cases are their
+// baseline.
+func (s *Store) writeSuccesses(ctx context.Context, tx pgx.Tx, q *db.Queries, ok []Fetched, own, first map[string]bool, counts *Counts) error {
 	var changed []*Fetched
 	succ := db.SyncStateSucceededParams{Replica: s.Replica}
 	for i := range ok {
@@ -196,7 +208,7 @@ func (s *Store) writeSuccesses(ctx context.Context, tx pgx.Tx, q *db.Queries, ok
 		}
 	}
 	if len(changed) > 0 {
-		changes, err := s.applyCases(ctx, q, changed, counts)
+		changes, err := s.applyCases(ctx, q, changed, first, counts)
 		if err != nil {
 			return err
 		}
@@ -214,19 +226,25 @@ func (s *Store) writeSuccesses(ctx context.Context, tx pgx.Tx, q *db.Queries, ok
 	return nil
 }
 
+// storedCase is what a write compares a fetched case with: its content
+// hash, and the values case events report.
 type storedCase struct {
-	hash    []byte
-	removed bool
+	hash                     []byte
+	removed                  bool
+	result, exec             string
+	claim, award, unexecuted money.Fen
 }
 
-// applyCases diffs the fetches against the stored cases and writes only the
-// differences.
-func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetched, counts *Counts) ([]Change, error) {
+// applyCases diffs the fetches against the stored cases, writes only the
+// differences and records them as case events, all in the caller's
+// transaction. The cases of the companies in first are their baseline:
+// marked on the case rows, with no event.
+func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetched, first map[string]bool, counts *Counts) ([]Change, error) {
 	codes := make([]string, len(changed))
 	for i, f := range changed {
 		codes[i] = f.CreditCode
 	}
-	rows, err := q.CasesHashes(ctx, codes)
+	rows, err := q.CasesStored(ctx, codes)
 	if err != nil {
 		return nil, fmt.Errorf("read stored cases: %w", err)
 	}
@@ -237,7 +255,10 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 			m = map[string]storedCase{}
 			stored[r.CreditCode] = m
 		}
-		m[r.CaseID] = storedCase{hash: r.ContentHash, removed: r.Removed}
+		m[r.CaseID] = storedCase{
+			hash: r.ContentHash, removed: r.Removed, result: r.Result, exec: r.ExecutionStatus,
+			claim: money.Fen(r.ClaimFen), award: money.Fen(r.AwardFen), unexecuted: money.Fen(r.UnexecutedFen),
+		}
 	}
 	now := s.Now()
 	var (
@@ -245,10 +266,12 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 		upd     db.CasesUpdateParams
 		rem     db.CasesMarkRemovedParams
 		changes = make([]Change, 0, len(changed))
+		ev      = events{now: now}
 	)
 	for _, f := range changed {
 		ch := Change{CreditCode: f.CreditCode, CompanyName: f.Company.CompanyName, Cases: f.Company.Cases}
 		have := stored[f.CreditCode]
+		baseline := first[f.CreditCode]
 		seen := make(map[string]bool, len(f.Company.Cases))
 		for i := range f.Company.Cases {
 			c := &f.Company.Cases[i]
@@ -256,10 +279,14 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 			old, exists := have[c.CaseID]
 			switch {
 			case !exists:
-				inserts = append(inserts, insertParams(f.CreditCode, c, f.caseHashes[i], now))
+				inserts = append(inserts, insertParams(f.CreditCode, c, f.caseHashes[i], now, baseline))
+				if !baseline {
+					ev.filed(f, c)
+				}
 				ch.Inserted++
 			case old.removed || !bytes.Equal(old.hash, f.caseHashes[i]):
 				appendUpdate(&upd, f.CreditCode, c, f.caseHashes[i])
+				ev.updated(f, &old, c)
 				ch.Updated++
 			}
 		}
@@ -267,6 +294,7 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 			if !old.removed && !seen[id] {
 				rem.CreditCodes = append(rem.CreditCodes, f.CreditCode)
 				rem.CaseIds = append(rem.CaseIds, id)
+				ev.removed(f, id)
 				ch.Removed++
 			}
 		}
@@ -294,6 +322,12 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 		if _, err := q.CasesMarkRemoved(ctx, rem); err != nil {
 			return nil, fmt.Errorf("mark removed cases: %w", err)
 		}
+	}
+	if len(ev.rows) > 0 {
+		if _, err := q.CaseEventsInsert(ctx, ev.rows); err != nil {
+			return nil, fmt.Errorf("record case events: %w", err)
+		}
+		counts.Events += len(ev.rows)
 	}
 	return changes, nil
 }
@@ -354,7 +388,9 @@ func numeric(f money.Fen) pgtype.Numeric {
 	return pgtype.Numeric{Int: big.NewInt(int64(f)), Exp: -2, Valid: true}
 }
 
-func insertParams(code string, c *upstream.Case, hash []byte, now time.Time) db.CasesInsertParams {
+// insertParams is a new case's row; baseline marks the cases of a
+// company's first successful sync.
+func insertParams(code string, c *upstream.Case, hash []byte, now time.Time, baseline bool) db.CasesInsertParams {
 	p := db.CasesInsertParams{
 		CreditCode:       code,
 		CaseID:           c.CaseID,
@@ -373,6 +409,7 @@ func insertParams(code string, c *upstream.Case, hash []byte, now time.Time) db.
 		ContentHash:      hash,
 		FirstSeenAt:      now,
 		LastSeenAt:       now,
+		Baseline:         baseline,
 	}
 	if c.ClosingDate != nil {
 		t := c.ClosingDate.Time

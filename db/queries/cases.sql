@@ -1,6 +1,12 @@
--- name: CasesHashes :many
--- The stored version of every case of the given companies, to diff a fetch against.
-SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed
+-- name: CasesStored :many
+-- The stored version of every case of the given companies, to diff a fetch
+-- against: its content hash and removed flag, and the values a case event
+-- reports the old side of (amounts in fen).
+SELECT credit_code, case_id, content_hash, (removed_at IS NOT NULL)::boolean AS removed,
+       result, execution_status,
+       (claim_amount * 100)::bigint AS claim_fen,
+       (award_amount * 100)::bigint AS award_fen,
+       (unexecuted_amount * 100)::bigint AS unexecuted_fen
 FROM arbsync.cases
 WHERE credit_code = ANY(@credit_codes::text[]);
 
@@ -8,11 +14,11 @@ WHERE credit_code = ANY(@credit_codes::text[]);
 INSERT INTO arbsync.cases (
     credit_code, case_id, case_no, title, cause, role, claim_amount, award_amount, result,
     filing_date, closing_date, execution_status, unexecuted_amount, committee,
-    upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at
+    upstream_updated_at, raw, content_hash, first_seen_at, last_seen_at, baseline
 ) VALUES (
     @credit_code, @case_id, @case_no, @title, @cause, @role, @claim_amount, @award_amount, @result,
     @filing_date, @closing_date, @execution_status, @unexecuted_amount, @committee,
-    @upstream_updated_at, @raw, @content_hash, @first_seen_at, @last_seen_at
+    @upstream_updated_at, @raw, @content_hash, @first_seen_at, @last_seen_at, @baseline
 );
 
 -- name: CasesUpdate :execrows

@@ -26,8 +26,10 @@ RETURNING s.credit_code, w.company_name, s.last_content_hash, s.consecutive_fail
 
 -- name: SyncStateLockOwned :many
 -- Locks the companies this replica still holds, inside the write
--- transaction: a company whose lease was lost is not written.
-SELECT credit_code FROM arbsync.sync_state
+-- transaction: a company whose lease was lost is not written. first_sync
+-- is true until the company's first complete, successful fetch is stored
+-- (that write records its cases as baseline events).
+SELECT credit_code, (last_success_at IS NULL)::boolean AS first_sync FROM arbsync.sync_state
 WHERE credit_code = ANY(@credit_codes::text[]) AND leased_by = @replica::text
 FOR UPDATE;
 

@@ -13,19 +13,24 @@ import (
 type phase struct {
 	Elapsed    time.Duration
 	CaseWrites int64  // rows inserted, updated or deleted in arbsync.cases
+	EventRows  int64  // rows inserted, updated or deleted in arbsync.case_events
 	WAL        int64  // WAL bytes, cluster-wide
 	WALKinds   string // breakdown by resource manager, when pg_walinspect is available
 	CPU        string
 }
 
 // measure runs fn on a pool of its own (application name app) and reports
-// its wall time, the case rows it wrote and the WAL it produced. It starts
-// from a checkpoint, so each phase pays the same full-page images, and it
-// closes fn's sessions before reading the statistics, which backends flush
-// when they exit.
+// its wall time, the case and case event rows it wrote and the WAL it
+// produced. It starts from a checkpoint, so each phase pays the same
+// full-page images, and it closes fn's sessions before reading the
+// statistics, which backends flush when they exit.
 func measure(ctx context.Context, d *database, app string, conns int32, fn func(pool *pgxpool.Pool) error) (phase, error) {
 	checkpoint(ctx, d.Pool)
 	before, err := tableWrites(ctx, d.Pool, "arbsync.cases")
+	if err != nil {
+		return phase{}, err
+	}
+	eventsBefore, err := tableWrites(ctx, d.Pool, "arbsync.case_events")
 	if err != nil {
 		return phase{}, err
 	}
@@ -58,6 +63,11 @@ func measure(ctx context.Context, d *database, app string, conns int32, fn func(
 		return p, err
 	}
 	p.CaseWrites = after - before
+	eventsAfter, err := tableWrites(ctx, d.Pool, "arbsync.case_events")
+	if err != nil {
+		return p, err
+	}
+	p.EventRows = eventsAfter - eventsBefore
 	return p, nil
 }
 

@@ -66,6 +66,9 @@ func runResync(ctx context.Context, r *runner) ([]Figure, error) {
 				float64(first.CaseWrites), "rows", "case rows written by the first sync, same run", ValueIs(0),
 				fmt.Sprintf("%d companies in %.1f s = %.0f companies/s; Store.Write counted %d case changes and reported %d companies as changed",
 					companies, p.Elapsed.Seconds(), rate, st.cases, st.changed)),
+			newFigure("case event rows written, unchanged re-sync ("+v.name+")", float64(p.EventRows), "rows",
+				float64(first.EventRows), "rows", "case event rows written by the first sync (none: its cases are the baseline), same run", ValueIs(0),
+				fmt.Sprintf("Store.Write counted %d case events", st.events)),
 			newFigure("WAL, unchanged re-sync ("+v.name+")", float64(p.WAL), "bytes",
 				float64(first.WAL), "bytes", "WAL of the first sync, same run", nil,
 				fmt.Sprintf("%.0f WAL bytes per company; first sync %s. %s", float64(p.WAL)/float64(companies), mib(first.WAL), p.WALKinds)),
@@ -82,6 +85,7 @@ type resyncStats struct {
 	companies int // stored
 	changed   int // reported as changed by Store.Write
 	cases     int // inserted + updated + removed, as Store.Write counted them
+	events    int // case events, as Store.Write counted them
 }
 
 // resync claims every company the way RunPass does (SyncStateClaim in
@@ -130,5 +134,6 @@ func (r *runner) resync(ctx context.Context, pool *pgxpool.Pool, truthOf map[str
 		st.companies += c.Succeeded
 		st.changed += c.Changed
 		st.cases += c.Inserted + c.Updated + c.Removed
+		st.events += c.Events
 	}
 }

@@ -54,7 +54,7 @@ func (r *runner) writeData(ctx context.Context) (*writeFixture, error) {
 // reset empties the case and score tables and forgets every sync, as
 // before a first sync.
 func (f *writeFixture) reset(ctx context.Context) error {
-	if _, err := f.db.Pool.Exec(ctx, `TRUNCATE arbsync.cases, arbsync.scores, arbsync.current_scores,
+	if _, err := f.db.Pool.Exec(ctx, `TRUNCATE arbsync.cases, arbsync.case_events, arbsync.scores, arbsync.current_scores,
 		arbsync.alert_delivery_attempts, arbsync.alert_deliveries, arbsync.alerts`); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (f *writeFixture) reset(ctx context.Context) error {
 		lease_until = NULL, last_attempt_at = NULL, next_sync_at = now()`); err != nil {
 		return err
 	}
-	return vacuumAnalyze(ctx, f.db.Pool, "arbsync.watchlist", "arbsync.sync_state", "arbsync.cases")
+	return vacuumAnalyze(ctx, f.db.Pool, "arbsync.watchlist", "arbsync.sync_state", "arbsync.cases", "arbsync.case_events")
 }
 
 // lease gives every company to the benchmark's replica, as the engine's
@@ -101,8 +101,8 @@ func (r *runner) storeFirst(ctx context.Context, f *writeFixture) (phase, error)
 	}
 	p, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
 		c, err := r.storeAll(ctx, pool, f.fetched, true)
-		if err == nil && int64(c.Inserted) != f.cases {
-			err = fmt.Errorf("store: %d cases inserted, want %d", c.Inserted, f.cases)
+		if err == nil && (int64(c.Inserted) != f.cases || c.Events != 0) {
+			err = fmt.Errorf("store: %d cases inserted and %d case events written, want %d and 0 (a first sync is the baseline)", c.Inserted, c.Events, f.cases)
 		}
 		return err
 	})
@@ -152,6 +152,28 @@ func runWrite(ctx context.Context, r *runner) ([]Figure, error) {
 		return nil, err
 	}
 
+	// The same write when every case is news: the companies were synced
+	// before (with no case), so each case gets a filed event.
+	if err := f.lease(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE arbsync.sync_state SET last_success_at = now()`); err != nil {
+		return nil, err
+	}
+	news, err := measure(ctx, f.db, "arbsync-bench-writer", app.PoolConns, func(pool *pgxpool.Pool) error {
+		c, err := r.storeAll(ctx, pool, f.fetched, false)
+		if err == nil && int64(c.Events) != f.cases {
+			err = fmt.Errorf("store: %d case events written, want %d (a filed event per case)", c.Events, f.cases)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store, every case news: %w", err)
+	}
+	if err := f.reset(ctx); err != nil {
+		return nil, err
+	}
+
 	full, err := r.storeFirst(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -167,14 +189,18 @@ func runWrite(ctx context.Context, r *runner) ([]Figure, error) {
 
 	fullRate := perSecond(f.cases, full.Elapsed)
 	bareRate := perSecond(f.cases, bare.Elapsed)
+	newsRate := perSecond(f.cases, news.Elapsed)
 	seedRate := perSecond(seed.CaseWrites, seed.Elapsed)
 	r.measured = fmt.Sprintf("%d companies, %d cases; seed-style on %d companies (%d cases)", len(f.fetched), f.cases, n, seed.CaseWrites)
 	copyName := "one COPY of the same rows into an unindexed table with the same columns (best of two)"
 	copyNote := fmt.Sprintf("COPY limit %.0f rows/s before the engine's runs, %.0f after", copyBefore, copyAfter)
 	return []Figure{
-		newFigure("write path alone: cases and sync state, no scoring", bareRate, "cases/s",
+		newFigure("write path alone: cases, case events and sync state, no scoring", bareRate, "cases/s",
 			copyRate, "cases/s", copyName, AtLeast(0.5),
-			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), mib(bare.WAL), bare.CPU, copyNote)),
+			fmt.Sprintf("%.1f s, %.0f companies/s, %d case event rows (a first sync is the baseline), %s WAL; %s; %s", bare.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), bare.Elapsed), bare.EventRows, mib(bare.WAL), bare.CPU, copyNote)),
+		newFigure("write path alone, every case news (a filed event each)", newsRate, "cases/s",
+			copyRate, "cases/s", copyName, nil,
+			fmt.Sprintf("%.1f s, %d case event rows, %s WAL; %s", news.Elapsed.Seconds(), news.EventRows, mib(news.WAL), news.CPU)),
 		newFigure("daemon configuration: + scoring, score history and alerts in the same transaction", fullRate, "cases/s",
 			copyRate, "cases/s", copyName, nil,
 			fmt.Sprintf("%.1f s, %.0f companies/s, %s WAL; %s", full.Elapsed.Seconds(), perSecond(int64(len(f.fetched)), full.Elapsed), mib(full.WAL), full.CPU)),

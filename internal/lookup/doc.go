@@ -31,8 +31,9 @@
 //     past the data's freshness limit. Only fresh, complete answers are
 //     cached; refresh=true skips the cache (and refreshes it).
 //  2. PostgreSQL: the company's watchlist row, industry, sync state, current
-//     score with its components and thresholds, and its five newest
-//     current cases, read in one repeatable-read transaction. Data whose
+//     score with its components and thresholds, its five newest current
+//     cases and its case events of the last 90 days (up to 20; the
+//     baseline is not an event), read in one repeatable-read transaction. Data whose
 //     last successful sync is within Options.Freshness (24 h) is served as
 //     is.
 //  3. A live fetch, when the company is not on the watchlist, has never

@@ -16,11 +16,12 @@ import (
 	"github.com/arbsync/arbsync/sync"
 )
 
-// snapshot is one company as stored, read in one transaction so the score
-// and the cases agree.
+// snapshot is one company as stored, read in one transaction so the score,
+// the cases and the events agree.
 type snapshot struct {
-	row   db.LookupCompanyRow
-	cases []db.LookupLatestCasesRow
+	row    db.LookupCompanyRow
+	cases  []db.LookupLatestCasesRow
+	events []db.CaseEventsRecentRow
 	// top are the cases that drove its score (none when unscored).
 	top []outbox.TopCase
 }
@@ -42,7 +43,13 @@ func (h *Handler) read(ctx context.Context, code string) (*snapshot, error) {
 			if err != nil {
 				return fmt.Errorf("read latest cases of %s: %w", code, err)
 			}
-			snap = &snapshot{row: row, cases: cases}
+			events, err := q.CaseEventsRecent(ctx, db.CaseEventsRecentParams{
+				CreditCode: code, Since: h.opts.Now().AddDate(0, 0, -recentEventsDays), MaxRows: recentEvents,
+			})
+			if err != nil {
+				return fmt.Errorf("read recent events of %s: %w", code, err)
+			}
+			snap = &snapshot{row: row, cases: cases, events: events}
 			if rule := scoring.Rule(row.RuleVersion); row.Scored && rule.Valid() && row.ScoreAsOf != nil {
 				// Explained under the rule that made the score, at its as-of date.
 				top, err := scoringdb.TopCasesFor(ctx, q, rule, map[string]scoring.Date{code: scoring.DateOf(*row.ScoreAsOf)})
@@ -118,6 +125,7 @@ func (h *Handler) backingOff(row *db.LookupCompanyRow) *apiError {
 func (h *Handler) serveStored(snap *snapshot, source string, refreshErr *RefreshError) *Response {
 	now := h.opts.Now()
 	resp := buildResponse(&snap.row, snap.cases, snap.top, source).at(now, h.opts.Freshness, source)
+	resp.RecentEvents = buildEvents(snap.events)
 	resp.RefreshError = refreshErr
 	if !resp.Stale && refreshErr == nil && h.cache != nil {
 		h.cache.Add(snap.row.CreditCode, resp)

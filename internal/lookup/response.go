@@ -41,6 +41,9 @@ type Response struct {
 	TopCases []TopCase `json:"topCases"`
 	// LatestCases are the newest current cases, up to 5, newest first.
 	LatestCases []Case `json:"latestCases"`
+	// RecentEvents are the changes found in the company's cases in the
+	// last 90 days, up to 20, newest first (see Event).
+	RecentEvents []Event `json:"recentEvents"`
 	// LastSyncAt is the end of the last successful fetch: the data is as
 	// of then.
 	LastSyncAt time.Time `json:"lastSyncAt"`

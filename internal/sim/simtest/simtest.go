@@ -45,7 +45,11 @@ type Options struct {
 	Front        func(http.Handler) http.Handler // wraps the simulator (fault proxies)
 }
 
-// Start runs a signed-protocol simulator (seed 7, from StartDate) behind
+// Seed is the seed of the simulator Start runs: sim.TruthAt(Seed, code,
+// date) is what it serves for code on date.
+const Seed = 7
+
+// Start runs a signed-protocol simulator (seed Seed, from StartDate) behind
 // an HTTP server closed when the test ends, and returns it with its URL.
 func Start(t testing.TB, o Options) (*sim.Server, string) {
 	t.Helper()
@@ -53,7 +57,7 @@ func Start(t testing.TB, o Options) (*sim.Server, string) {
 		Protocol:     "signed",
 		PublicKey:    &Key().PublicKey,
 		AppID:        AppID,
-		Seed:         7,
+		Seed:         Seed,
 		StartDate:    StartDate(),
 		UnknownShare: o.UnknownShare,
 	})

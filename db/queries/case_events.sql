@@ -1,0 +1,27 @@
+-- name: CaseEventsInsert :copyfrom
+-- Appends a write's case events, in the write's transaction.
+INSERT INTO arbsync.case_events (
+    credit_code, case_id, kind, old_result, new_result, old_execution_status, new_execution_status,
+    old_claim_amount, new_claim_amount, old_award_amount, new_award_amount,
+    old_unexecuted_amount, new_unexecuted_amount, upstream_updated_at, detected_at, sync_run_id
+) VALUES (
+    @credit_code, @case_id, @kind, @old_result, @new_result, @old_execution_status, @new_execution_status,
+    @old_claim_amount, @new_claim_amount, @old_award_amount, @new_award_amount,
+    @old_unexecuted_amount, @new_unexecuted_amount, @upstream_updated_at, @detected_at, @sync_run_id
+);
+
+-- name: CaseEventsRecent :many
+-- A company's newest events detected since @since (changes only: the
+-- baseline is not in this table), with the case's current number and title. Amounts are yuan as text, ''
+-- where the event does not carry them.
+SELECT e.kind, e.case_id, coalesce(c.case_no, '')::text AS case_no, coalesce(c.title, '')::text AS title,
+       e.old_result, e.new_result, e.old_execution_status, e.new_execution_status,
+       coalesce(e.old_claim_amount::text, '')::text AS old_claim_amount, coalesce(e.new_claim_amount::text, '')::text AS new_claim_amount,
+       coalesce(e.old_award_amount::text, '')::text AS old_award_amount, coalesce(e.new_award_amount::text, '')::text AS new_award_amount,
+       coalesce(e.old_unexecuted_amount::text, '')::text AS old_unexecuted_amount, coalesce(e.new_unexecuted_amount::text, '')::text AS new_unexecuted_amount,
+       e.upstream_updated_at, e.detected_at
+FROM arbsync.case_events e
+LEFT JOIN arbsync.cases c ON c.credit_code = e.credit_code AND c.case_id = e.case_id
+WHERE e.credit_code = @credit_code AND e.detected_at >= @since::timestamptz
+ORDER BY e.detected_at DESC, e.case_id, e.kind
+LIMIT @max_rows;
