@@ -25,7 +25,10 @@ import (
 // {"StatusCode":0,"StatusMessage":"success"}), HTTP 200 either way. Limits:
 // 100 messages a minute and 5 a second per bot.
 const (
-	feishuMaxBody   = 20_000 // bytes; "20 KB", read conservatively
+	feishuMaxBody = 20_000 // bytes; "20 KB", read conservatively
+	// feishuMaxText bounds the card text of a digest part (Split), leaving
+	// the rest of the body to the card's JSON and the text's escaping.
+	feishuMaxText   = 16_000
 	feishuPerMinute = 100
 	feishuPerSecond = 5
 )
@@ -135,7 +138,10 @@ func (f *feishu) Send(ctx context.Context, m Message) error {
 // predict, and a dozen encodings of 20 KB are cheap).
 func (f *feishu) body(req feishuRequest, m Message) ([]byte, error) {
 	template := "orange"
-	if m.Level == LevelUrgent {
+	switch {
+	case m.Kind != MessageLevel:
+		template = "blue"
+	case m.Level == LevelUrgent:
 		template = "red"
 	}
 	req.Card = feishuCard{

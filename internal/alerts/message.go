@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -31,10 +32,35 @@ func (l Level) label() string {
 	return string(l)
 }
 
-// Message is one alert: a company entered warning or urgent, or got worse. It
-// carries what the seed's alert carries and is what the outbox stores (its
-// JSON form is stable) and every channel renders.
+// MessageKind is what a message is about.
+type MessageKind string
+
+// Message kinds. A level alert (the zero value, which every message stored
+// before kinds existed has) carries a score and its fields; the others carry
+// a heading and lines of Markdown (Heading, Lines), which each channel lays
+// out in its own dialect.
+const (
+	// MessageLevel: a company entered warning or urgent, or got worse.
+	MessageLevel MessageKind = ""
+	// MessageEvent: one case event of a kind the channel subscribes to.
+	MessageEvent MessageKind = "event"
+	// MessageDigest: one part of a channel's daily digest.
+	MessageDigest MessageKind = "digest"
+	// MessageWeekly: one part of a channel's weekly summary.
+	MessageWeekly MessageKind = "weekly"
+	// MessageReportFile: the weekly report as a file (WeCom channels only).
+	// FileName names it; the outbox loads FileContent before sending.
+	MessageReportFile MessageKind = "report_file"
+)
+
+// Message is one alert: a level alert (a company entered warning or urgent,
+// or got worse), a case event, a part of a digest or of a weekly summary, or
+// the weekly report as a file. A level alert carries what the seed's alert
+// carries. A message is what the outbox stores (its JSON form is stable) and
+// every channel renders.
 type Message struct {
+	// Kind is what the message is about; empty for a level alert.
+	Kind MessageKind `json:"kind,omitempty"`
 	// DedupKey identifies the transition; receivers drop repeats of it. At
 	// most 256 bytes.
 	DedupKey    string `json:"dedupKey"`
@@ -64,6 +90,19 @@ type Message struct {
 	// TopCases are the cases that account for the most of what the score
 	// lost (at most 3, the most first): why the company is flagged.
 	TopCases []TopCase `json:"topCases,omitempty"`
+
+	// Heading and Lines are the text of every kind but MessageLevel:
+	// Markdown using only **bold**, one line each (no line breaks inside a
+	// line).
+	Heading string   `json:"heading,omitempty"`
+	Lines   []string `json:"lines,omitempty"`
+	// ReportWeek and FileName identify a MessageReportFile's report (the
+	// Monday of its week, YYYY-MM-DD, and the file name it is sent as).
+	ReportWeek string `json:"reportWeek,omitempty"`
+	FileName   string `json:"fileName,omitempty"`
+	// FileContent is the report file's bytes, which the outbox loads at
+	// delivery (it is not stored in the message).
+	FileContent []byte `json:"-"`
 }
 
 // TopCase is one of the cases that drove a score down.
@@ -100,6 +139,9 @@ var decimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 // Validate reports every missing or malformed field. A message that fails it
 // can never be sent, so senders report it as Permanent.
 func (m Message) Validate() error {
+	if m.Kind != MessageLevel {
+		return m.validateText()
+	}
 	var errs []error
 	required := func(name, v string) {
 		if v == "" {
@@ -149,6 +191,9 @@ func (m Message) Validate() error {
 // "【紧急】" for urgent alerts. A very long company name is cut to keep it a
 // headline.
 func (m Message) Title() string {
+	if m.Kind != MessageLevel {
+		return truncateRunes(clean(m.Heading), 2*maxTitleRunes)
+	}
 	t := "用工风险预警 " + truncateRunes(clean(m.CompanyName), maxTitleRunes)
 	if m.Level == LevelUrgent {
 		t = "【紧急】" + t
@@ -159,3 +204,33 @@ func (m Message) Title() string {
 // Markdown renders the message as generic Markdown of at most maxBytes bytes
 // (maxBytes <= 0: no limit). It is the text the generic webhook carries.
 func (m Message) Markdown(maxBytes int) string { return m.render(plainMarkdown, maxBytes) }
+
+// validateText is Validate for the kinds with a heading and lines.
+func (m Message) validateText() error {
+	var errs []error
+	switch m.Kind {
+	case MessageEvent, MessageDigest, MessageWeekly, MessageReportFile:
+	default:
+		errs = append(errs, fmt.Errorf("kind %q is not a message kind", m.Kind))
+	}
+	if m.DedupKey == "" {
+		errs = append(errs, errors.New("dedup key is empty"))
+	}
+	if len(m.DedupKey) > maxDedupKey {
+		errs = append(errs, fmt.Errorf("dedup key is %d bytes, more than %d", len(m.DedupKey), maxDedupKey))
+	}
+	if strings.TrimSpace(m.Heading) == "" {
+		errs = append(errs, errors.New("heading is empty"))
+	}
+	if m.Kind == MessageReportFile {
+		if m.FileName == "" {
+			errs = append(errs, errors.New("file name is empty"))
+		}
+	} else if len(m.Lines) == 0 {
+		errs = append(errs, errors.New("message has no lines"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid %s message: %w", m.Kind, errors.Join(errs...))
+	}
+	return nil
+}

@@ -44,6 +44,9 @@ var (
 // be; the footer (credit code, dedup key) is never cut, so receivers can
 // always identify and dedupe the alert.
 func (m Message) render(d dialect, maxBytes int) string {
+	if m.Kind != MessageLevel {
+		return m.renderText(d, maxBytes)
+	}
 	var body []string
 	if d.heading != "" {
 		body = append(body, d.heading+m.Title())
@@ -90,6 +93,34 @@ func (m Message) render(d dialect, maxBytes int) string {
 	footer := []string{"信用代码：" + clean(m.CreditCode)}
 	if d.small != nil {
 		footer = append(footer, d.small("去重键："+clean(m.DedupKey)))
+	}
+	return fit(strings.Join(body, d.sep), strings.Join(footer, d.sep), d.sep, maxBytes)
+}
+
+// renderText lays out a message of heading and lines (every kind but
+// MessageLevel) in dialect d within maxBytes; the footer carries the credit
+// code, when the message is about one company, and the dedup key.
+func (m Message) renderText(d dialect, maxBytes int) string {
+	var body []string
+	if d.heading != "" {
+		body = append(body, d.heading+m.Title())
+	}
+	for _, l := range m.Lines {
+		body = append(body, clean(l))
+	}
+	var footer []string
+	if m.CreditCode != "" {
+		footer = append(footer, "信用代码："+clean(m.CreditCode))
+	}
+	if d.small != nil {
+		footer = append(footer, d.small("去重键："+clean(m.DedupKey)))
+	}
+	if len(footer) == 0 {
+		text := strings.Join(body, d.sep)
+		if maxBytes > 0 {
+			text = truncateUTF8(text, maxBytes)
+		}
+		return text
 	}
 	return fit(strings.Join(body, d.sep), strings.Join(footer, d.sep), d.sep, maxBytes)
 }

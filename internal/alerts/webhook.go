@@ -76,6 +76,22 @@ type webhookPayload struct {
 	Text        string    `json:"text"`
 }
 
+// webhookTextPayload is the generic webhook's body for every message but a
+// level alert: type "arbsync.event", "arbsync.digest" or "arbsync.weekly"
+// (version 1), the company for an event, the title, the lines and the
+// rendered Markdown text.
+type webhookTextPayload struct {
+	Type        string   `json:"type"`
+	Version     int      `json:"version"`
+	SentAt      string   `json:"sentAt"`
+	DedupKey    string   `json:"dedupKey"`
+	CreditCode  string   `json:"creditCode,omitempty"`
+	CompanyName string   `json:"companyName,omitempty"`
+	Title       string   `json:"title"`
+	Lines       []string `json:"lines"`
+	Text        string   `json:"text"`
+}
+
 // webhookSignature is "sha256=" + hex HMAC-SHA256(key = secret, message = body).
 func webhookSignature(body []byte, secret string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
@@ -92,15 +108,25 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	now := w.now()
-	body, err := marshal(webhookPayload{
-		Type: "arbsync.alert", Version: 1, SentAt: now.UTC().Format(time.RFC3339),
-		DedupKey: m.DedupKey, CreditCode: m.CreditCode, CompanyName: m.CompanyName,
-		IndustryName: m.IndustryName, Score: m.Score, Threshold: m.Threshold,
-		Level: m.Level, PreviousLevel: m.PreviousLevel, RecentCases: m.RecentCases,
-		RecentClaimAmount: m.RecentClaimAmount, LatestCaseTitle: m.LatestCaseTitle,
-		AsOf: m.AsOf.Format("2006-01-02"), RuleVersion: m.RuleVersion, TopCases: m.TopCases,
-		Title: m.Title(), Text: m.Markdown(webhookMaxText),
-	})
+	var payload any
+	if m.Kind != MessageLevel {
+		payload = webhookTextPayload{
+			Type: "arbsync." + string(m.Kind), Version: 1, SentAt: now.UTC().Format(time.RFC3339),
+			DedupKey: m.DedupKey, CreditCode: m.CreditCode, CompanyName: m.CompanyName,
+			Title: m.Title(), Lines: m.Lines, Text: m.Markdown(webhookMaxText),
+		}
+	} else {
+		payload = webhookPayload{
+			Type: "arbsync.alert", Version: 1, SentAt: now.UTC().Format(time.RFC3339),
+			DedupKey: m.DedupKey, CreditCode: m.CreditCode, CompanyName: m.CompanyName,
+			IndustryName: m.IndustryName, Score: m.Score, Threshold: m.Threshold,
+			Level: m.Level, PreviousLevel: m.PreviousLevel, RecentCases: m.RecentCases,
+			RecentClaimAmount: m.RecentClaimAmount, LatestCaseTitle: m.LatestCaseTitle,
+			AsOf: m.AsOf.Format("2006-01-02"), RuleVersion: m.RuleVersion, TopCases: m.TopCases,
+			Title: m.Title(), Text: m.Markdown(webhookMaxText),
+		}
+	}
+	body, err := marshal(payload)
 	if err != nil {
 		return w.invalid(err)
 	}
