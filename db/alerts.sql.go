@@ -11,25 +11,34 @@ import (
 )
 
 const alertsAppend = `-- name: AlertsAppend :execrows
-INSERT INTO arbsync.alerts (dedup_key, credit_code, score_id, level, previous_level, score, threshold, message)
-SELECT u.dedup_key, u.credit_code, nullif(u.score_id, 0), u.level, u.previous_level,
-       u.score::numeric / 100, u.threshold::numeric / 100, u.message
+INSERT INTO arbsync.alerts (dedup_key, kind, event_kind, channel, credit_code, score_id, level, previous_level, score, threshold, message)
+SELECT u.dedup_key, u.kind, nullif(u.event_kind, ''), nullif(u.channel, ''), u.credit_code, nullif(u.score_id, 0),
+       nullif(u.level, ''), nullif(u.previous_level, ''),
+       CASE WHEN u.kind = 'level' THEN u.score::numeric / 100 END,
+       CASE WHEN u.kind = 'level' THEN u.threshold::numeric / 100 END,
+       u.message
 FROM (
     SELECT
         unnest($1::text[]) AS dedup_key,
-        unnest($2::text[]) AS credit_code,
-        unnest($3::bigint[]) AS score_id,
-        unnest($4::text[]) AS level,
-        unnest($5::text[]) AS previous_level,
-        unnest($6::bigint[]) AS score,
-        unnest($7::bigint[]) AS threshold,
-        unnest($8::jsonb[]) AS message
+        unnest($2::text[]) AS kind,
+        unnest($3::text[]) AS event_kind,
+        unnest($4::text[]) AS channel,
+        unnest($5::text[]) AS credit_code,
+        unnest($6::bigint[]) AS score_id,
+        unnest($7::text[]) AS level,
+        unnest($8::text[]) AS previous_level,
+        unnest($9::bigint[]) AS score,
+        unnest($10::bigint[]) AS threshold,
+        unnest($11::jsonb[]) AS message
 ) AS u
 ON CONFLICT (dedup_key) DO NOTHING
 `
 
 type AlertsAppendParams struct {
 	DedupKeys      []string
+	Kinds          []string
+	EventKinds     []string
+	Channels       []string
 	CreditCodes    []string
 	ScoreIds       []int64
 	Levels         []string
@@ -39,10 +48,16 @@ type AlertsAppendParams struct {
 	Messages       [][]byte
 }
 
-// Writes alerts to the outbox; a dedup key already present is skipped.
+// Writes alerts to the outbox; a dedup key already present is skipped. Only
+// level alerts have a level, previous level, score and threshold (the
+// others pass ” and 0); event_kind and channel are ” where they do not
+// apply.
 func (q *Queries) AlertsAppend(ctx context.Context, arg AlertsAppendParams) (int64, error) {
 	result, err := q.db.Exec(ctx, alertsAppend,
 		arg.DedupKeys,
+		arg.Kinds,
+		arg.EventKinds,
+		arg.Channels,
 		arg.CreditCodes,
 		arg.ScoreIds,
 		arg.Levels,
@@ -144,23 +159,35 @@ const deliveriesFanOut = `-- name: DeliveriesFanOut :execrows
 INSERT INTO arbsync.alert_deliveries (alert_id, channel)
 SELECT a.id, $1::text
 FROM arbsync.alerts a
-WHERE a.level = ANY($2::text[])
-  AND a.created_at > now() - make_interval(secs => $3::float8)
+WHERE a.created_at > now() - make_interval(secs => $2::float8)
+  AND CASE a.kind
+        WHEN 'level' THEN a.level = ANY($3::text[])
+        WHEN 'event' THEN a.event_kind = ANY($4::text[])
+        ELSE a.channel = $1::text
+      END
   AND NOT EXISTS (SELECT FROM arbsync.alert_deliveries d WHERE d.alert_id = a.id AND d.channel = $1::text)
 ON CONFLICT (alert_id, channel) DO NOTHING
 `
 
 type DeliveriesFanOutParams struct {
 	Channel       string
-	Levels        []string
 	MaxAgeSeconds float64
+	Levels        []string
+	EventKinds    []string
 }
 
-// Creates a pending delivery of every recent alert of the given levels to a
-// channel. Alerts older than max_age are not fanned out, so a channel added
-// later does not receive the whole history.
+// Creates a pending delivery to a channel of every recent message it takes:
+// level alerts of its levels, event alerts of its event kinds, and the
+// digest, weekly and report-file messages addressed to it. Messages older
+// than max_age are not fanned out, so a channel added later does not
+// receive the whole history.
 func (q *Queries) DeliveriesFanOut(ctx context.Context, arg DeliveriesFanOutParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deliveriesFanOut, arg.Channel, arg.Levels, arg.MaxAgeSeconds)
+	result, err := q.db.Exec(ctx, deliveriesFanOut,
+		arg.Channel,
+		arg.MaxAgeSeconds,
+		arg.Levels,
+		arg.EventKinds,
+	)
 	if err != nil {
 		return 0, err
 	}

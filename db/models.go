@@ -10,28 +10,34 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// 告警发件箱：企业进入预警/紧急或等级变差时，与评分变化在同一事务写入一行
+// 告警发件箱：等级告警（企业进入预警/紧急或等级变差，与评分变化同一事务写入）、案件事件告警（与案件变化同一事务写入）、每日摘要与每周汇总的各部分、以及周报文件消息
 type ArbsyncAlert struct {
 	// 告警编号
 	ID int64
-	// 去重键（企业 + 评分记录 + 等级），接收方可据此去重
+	// 去重键：等级告警为 企业:原因:等级；事件为 event:企业:案件:类型:发现时间；摘要为 digest:渠道:日期:第几部分/共几部分；周汇总为 weekly:渠道:周一日期:部分；周报文件为 report_file:渠道:周一日期
 	DedupKey string
-	// 统一社会信用代码
+	// 统一社会信用代码（摘要、周汇总与周报文件为空字符串）
 	CreditCode string
 	// 触发告警的评分记录编号
 	ScoreID pgtype.Int8
-	// 告警等级：warning 预警、urgent 紧急
-	Level string
-	// 此前等级：none 首次评分、ok、warning、urgent
-	PreviousLevel string
-	// 风险评分
+	// 告警等级：warning 预警、urgent 紧急（仅等级告警）
+	Level *string
+	// 此前等级：none 首次评分、ok、warning、urgent（仅等级告警）
+	PreviousLevel *string
+	// 风险评分（仅等级告警）
 	Score pgtype.Numeric
-	// 被突破的阈值
+	// 被突破的阈值（仅等级告警）
 	Threshold pgtype.Numeric
 	// 告警内容（企业、评分、阈值、等级、近一年案件数、金额、最新案件）
 	Message []byte
 	// 产生时间
 	CreatedAt time.Time
+	// 消息类型：level 等级告警、event 案件事件、digest 每日摘要、weekly 每周汇总、report_file 周报文件（仅企业微信）
+	Kind string
+	// 案件事件类型（event 消息：filed、decided、result_changed、execution_changed、amounts_changed、removed、restored）
+	EventKind *string
+	// 收件渠道（digest、weekly、report_file 消息只发往这一个渠道；其他消息按渠道订阅分发）
+	Channel *string
 }
 
 // 告警渠道：每个渠道同一时间只由一个副本发送（租约，发送期间续约），并记录服务方限流要求的暂停时间
@@ -340,6 +346,22 @@ type ArbsyncCurrentScore struct {
 	ExcludedCases int32
 }
 
+// 摘要记录：每个渠道每天的每日摘要、每周的每周汇总各一行，与其消息同一事务写入（保证只发一次）
+type ArbsyncDigest struct {
+	// 渠道名
+	Channel string
+	// 类型：daily 每日摘要、weekly 每周汇总
+	Kind string
+	// 所总结的日期（每日摘要）或周一日期（每周汇总）
+	Period time.Time
+	// 消息分成的部分数（按渠道长度限制拆分；0 表示当天无内容、未发送）
+	Parts int32
+	// 所总结的案件事件数
+	Events int32
+	// 生成时间
+	CreatedAt time.Time
+}
+
 // 行业分类（GB/T 4754-2017）：门类 A–T 与大类 01–97，大类指向所属门类
 type ArbsyncIndustry struct {
 	// 行业代码：门类为一个字母（A–T），大类为两位数字（01–97）
@@ -604,32 +626,30 @@ type ArbsyncWatchlistAudit struct {
 	NewRow []byte
 }
 
-// 告警记录及各渠道投递汇总
+// 告警与消息记录（等级告警、案件事件、每日摘要、每周汇总、周报文件）及各渠道投递汇总
 type BiAlert struct {
-	// 告警编号
-	AlertID int64
-	// 统一社会信用代码
-	CreditCode string
-	// 企业名称
+	AlertID     int64
+	CreditCode  string
 	CompanyName *string
-	// 告警等级
-	Level string
-	// 此前等级
-	PreviousLevel string
-	// 风险评分
+	// 告警等级（仅等级告警）
+	Level *string
+	// 此前等级（仅等级告警）
+	PreviousLevel *string
+	// 风险评分（仅等级告警）
 	Score pgtype.Numeric
-	// 被突破的阈值
-	Threshold pgtype.Numeric
-	// 产生时间
-	CreatedAt time.Time
-	// 去重键
-	DedupKey string
-	// 已送达渠道数
-	ChannelsSent int64
-	// 待发送渠道数
+	// 被突破的阈值（仅等级告警）
+	Threshold       pgtype.Numeric
+	CreatedAt       time.Time
+	DedupKey        string
+	ChannelsSent    int64
 	ChannelsPending int64
-	// 永久失败渠道数
-	ChannelsFailed int64
+	ChannelsFailed  int64
+	// 消息类型：level 等级告警、event 案件事件、digest 每日摘要、weekly 每周汇总、report_file 周报文件
+	Kind string
+	// 案件事件类型（仅 event）
+	EventKind *string
+	// 收件渠道（仅 digest、weekly、report_file）
+	Channel *string
 }
 
 // 回测结果：所有回测批次（latest 标记最近一次），评分规则 1 与 2 × 固定与动态阈值在相同告警量下的精确率、召回率、提升度与 AUC，全部企业与各门类
@@ -845,6 +865,22 @@ type BiCompanyRisk struct {
 	ExecutionScore pgtype.Numeric
 	// 未计分案件数：规则 2 只计企业为被申请人（或未标注身份）的案件，企业作为申请人或第三人的案件不计分；规则 1 为 0
 	ExcludedCases pgtype.Int4
+}
+
+// 每日摘要与每周汇总：每个渠道每天/每周一行
+type BiDigest struct {
+	// 渠道名
+	Channel string
+	// 类型：daily 每日摘要、weekly 每周汇总
+	Kind string
+	// 所总结的日期或周一日期
+	Period time.Time
+	// 消息部分数（0 表示无内容、未发送）
+	Parts int32
+	// 所总结的案件事件数
+	Events int32
+	// 生成时间
+	CreatedAt time.Time
 }
 
 type BiIndustryThreshold struct {

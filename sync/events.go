@@ -37,6 +37,13 @@ const (
 	EventRestored = "restored"
 )
 
+// AlertableEventKinds are the kinds of case event a channel can subscribe
+// to (every kind but the baseline), in the order they are documented.
+func AlertableEventKinds() []string {
+	return []string{EventFiled, EventDecided, EventResultChanged, EventExecutionChanged,
+		EventAmountsChanged, EventRemoved, EventRestored}
+}
+
 // events collects the case events of one write transaction, written with
 // one COPY after the cases.
 type events struct {

@@ -341,7 +341,7 @@ func TestCraftedChangesRecordTheirEvents(t *testing.T) {
 	a := app.App{Config: cfg, Log: logger(t), Pool: b.pool, Now: b.sim.Date}
 	assessor, err := a.Assessor()
 	require.NoError(t, err)
-	engine, err := a.Engine(up, a.SyncOptions(assessor.SyncHook()))
+	engine, err := a.Engine(up, a.SyncOptions(a.SyncHook(assessor)))
 	require.NoError(t, err)
 	code := ucode(7)
 	_, err = b.pool.Exec(context.Background(), `INSERT INTO arbsync.watchlist (credit_code, company_name, industry_code) VALUES ($1, '测试科技有限公司', 'C')`, code)

@@ -68,11 +68,35 @@ type Change struct {
 	// complete fetch that was just stored.
 	Cases                      []upstream.Case
 	Inserted, Updated, Removed int
+	// Events are the case events the write records for the company (none
+	// for its baseline), as the write's COPY stores them.
+	Events []db.CaseEventsInsertParams
 }
 
 // ChangeHook runs inside the write transaction for companies whose cases
 // changed (scoring and alerts). An error rolls the whole write back.
 type ChangeHook func(ctx context.Context, tx pgx.Tx, changes []Change) error
+
+// Hooks runs each non-nil hook in turn; the first error stops the write.
+func Hooks(hooks ...ChangeHook) ChangeHook {
+	var hs []ChangeHook
+	for _, h := range hooks {
+		if h != nil {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) == 1 {
+		return hs[0]
+	}
+	return func(ctx context.Context, tx pgx.Tx, changes []Change) error {
+		for _, h := range hs {
+			if err := h(ctx, tx, changes); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
 
 // Counts are what a write did.
 type Counts struct {
@@ -272,6 +296,7 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 		ch := Change{CreditCode: f.CreditCode, CompanyName: f.Company.CompanyName, Cases: f.Company.Cases}
 		have := stored[f.CreditCode]
 		baseline := first[f.CreditCode]
+		firstEvent := len(ev.rows)
 		seen := make(map[string]bool, len(f.Company.Cases))
 		for i := range f.Company.Cases {
 			c := &f.Company.Cases[i]
@@ -298,6 +323,7 @@ func (s *Store) applyCases(ctx context.Context, q *db.Queries, changed []*Fetche
 				ch.Removed++
 			}
 		}
+		ch.Events = ev.rows[firstEvent:len(ev.rows):len(ev.rows)]
 		// A forced diff that finds nothing new needs no rescore; a first
 		// sync does (a company without cases still gets its score).
 		if ch.Inserted+ch.Updated+ch.Removed > 0 || f.LastHash == nil {

@@ -1,11 +1,20 @@
 -- name: AlertsAppend :execrows
--- Writes alerts to the outbox; a dedup key already present is skipped.
-INSERT INTO arbsync.alerts (dedup_key, credit_code, score_id, level, previous_level, score, threshold, message)
-SELECT u.dedup_key, u.credit_code, nullif(u.score_id, 0), u.level, u.previous_level,
-       u.score::numeric / 100, u.threshold::numeric / 100, u.message
+-- Writes alerts to the outbox; a dedup key already present is skipped. Only
+-- level alerts have a level, previous level, score and threshold (the
+-- others pass '' and 0); event_kind and channel are '' where they do not
+-- apply.
+INSERT INTO arbsync.alerts (dedup_key, kind, event_kind, channel, credit_code, score_id, level, previous_level, score, threshold, message)
+SELECT u.dedup_key, u.kind, nullif(u.event_kind, ''), nullif(u.channel, ''), u.credit_code, nullif(u.score_id, 0),
+       nullif(u.level, ''), nullif(u.previous_level, ''),
+       CASE WHEN u.kind = 'level' THEN u.score::numeric / 100 END,
+       CASE WHEN u.kind = 'level' THEN u.threshold::numeric / 100 END,
+       u.message
 FROM (
     SELECT
         unnest(@dedup_keys::text[]) AS dedup_key,
+        unnest(@kinds::text[]) AS kind,
+        unnest(@event_kinds::text[]) AS event_kind,
+        unnest(@channels::text[]) AS channel,
         unnest(@credit_codes::text[]) AS credit_code,
         unnest(@score_ids::bigint[]) AS score_id,
         unnest(@levels::text[]) AS level,
@@ -21,14 +30,20 @@ ON CONFLICT (dedup_key) DO NOTHING;
 SELECT pg_notify('arbsync_alerts', '');
 
 -- name: DeliveriesFanOut :execrows
--- Creates a pending delivery of every recent alert of the given levels to a
--- channel. Alerts older than max_age are not fanned out, so a channel added
--- later does not receive the whole history.
+-- Creates a pending delivery to a channel of every recent message it takes:
+-- level alerts of its levels, event alerts of its event kinds, and the
+-- digest, weekly and report-file messages addressed to it. Messages older
+-- than max_age are not fanned out, so a channel added later does not
+-- receive the whole history.
 INSERT INTO arbsync.alert_deliveries (alert_id, channel)
 SELECT a.id, @channel::text
 FROM arbsync.alerts a
-WHERE a.level = ANY(@levels::text[])
-  AND a.created_at > now() - make_interval(secs => @max_age_seconds::float8)
+WHERE a.created_at > now() - make_interval(secs => @max_age_seconds::float8)
+  AND CASE a.kind
+        WHEN 'level' THEN a.level = ANY(@levels::text[])
+        WHEN 'event' THEN a.event_kind = ANY(@event_kinds::text[])
+        ELSE a.channel = @channel::text
+      END
   AND NOT EXISTS (SELECT FROM arbsync.alert_deliveries d WHERE d.alert_id = a.id AND d.channel = @channel::text)
 ON CONFLICT (alert_id, channel) DO NOTHING;
 

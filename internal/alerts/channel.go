@@ -32,6 +32,17 @@ type ChannelConfig struct {
 	// for a robot that other programs also post to; a robot throttles (and
 	// DingTalk mutes for 10 minutes) a sender that goes faster than it takes.
 	RateLimit RateLimit
+	// Events are the case-event kinds sent to the channel as they happen
+	// (ARBSYNC_ALERT_<NAME>_EVENTS, e.g. filed,execution_changed); none by
+	// default.
+	Events []string
+	// Digest is whether the channel takes the daily digest and the weekly
+	// summary (ARBSYNC_ALERT_<NAME>_DIGEST=daily).
+	Digest bool
+	// DigestEmpty sends the digest of a day with nothing to report too
+	// (ARBSYNC_ALERT_<NAME>_DIGEST_EMPTY=true); by default such a day sends
+	// nothing.
+	DigestEmpty bool
 }
 
 // RedactedURL returns the URL fit for logs (see RedactURL).

@@ -39,6 +39,8 @@ type Sender interface {
 	Kind() ChannelKind
 	// Levels are the alert levels routed to this channel.
 	Levels() []Level
+	// Events are the case-event kinds routed to this channel.
+	Events() []string
 	// Send delivers m once.
 	Send(ctx context.Context, m Message) error
 	// Drain empties the channel's rate-limit buckets, so that the next
@@ -67,6 +69,7 @@ type base struct {
 	name   string
 	kind   ChannelKind
 	levels []Level
+	events []string
 	client *http.Client
 	now    func() time.Time
 	limits []*rate.Limiter
@@ -96,6 +99,7 @@ func newBase(cfg ChannelConfig, client *http.Client, now func() time.Time, limit
 		name:   cfg.Name,
 		kind:   cfg.Kind,
 		levels: slices.Clone(levels),
+		events: slices.Clone(cfg.Events),
 		client: &c,
 		now:    now,
 		limits: limits,
@@ -111,6 +115,9 @@ func (b *base) Kind() ChannelKind { return b.kind }
 
 // Levels implements Sender.
 func (b *base) Levels() []Level { return slices.Clone(b.levels) }
+
+// Events implements Sender.
+func (b *base) Events() []string { return slices.Clone(b.events) }
 
 // errorf builds a SendError for this channel.
 func (b *base) errorf(kind ErrorKind, format string, args ...any) *SendError {

@@ -13,6 +13,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -150,8 +151,29 @@ func (a App) SyncEngine() (*casesync.Engine, *scoringdb.Assessor, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := a.Engine(client, a.SyncOptions(s.SyncHook()))
+	e, err := a.Engine(client, a.SyncOptions(a.SyncHook(s)))
 	return e, s, err
+}
+
+// SyncHook is what runs in every sync write transaction: s scores the
+// companies whose cases changed (and raises their level alerts), and the
+// case events of the kinds some channel subscribes to raise event alerts.
+func (a App) SyncHook(s *scoringdb.Assessor) casesync.ChangeHook {
+	return casesync.Hooks(s.SyncHook(), outbox.EventHook(a.EventKinds(), a.Config.Timezone))
+}
+
+// EventKinds are the case-event kinds any configured channel takes as they
+// happen (ARBSYNC_ALERT_<NAME>_EVENTS).
+func (a App) EventKinds() []string {
+	var kinds []string
+	for _, c := range a.Config.Channels {
+		for _, k := range c.Events {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	return kinds
 }
 
 // WeeklyJob builds the weekly thresholds job with the configured rule and

@@ -114,7 +114,7 @@ func (r *runner) newEngine(a app.App, f upstream.Fetcher, hook bool) (*casesync.
 		if err != nil {
 			return nil, err
 		}
-		h = s.SyncHook()
+		h = a.SyncHook(s)
 	}
 	opts := a.SyncOptions(h)
 	opts.WriteBatch = r.cfg.WriteBatch

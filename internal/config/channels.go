@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/arbsync/arbsync/internal/alerts"
+	"github.com/arbsync/arbsync/sync"
 )
 
 // alertChannels lists the channel names, comma-separated (e.g. "ops,hr").
 // Each name NAME is then configured by ARBSYNC_ALERT_<NAME>_KIND, _URL or
-// _URL_FILE, _SECRET or _SECRET_FILE, _RATE_LIMIT and _LEVELS, with NAME
-// upper-cased.
+// _URL_FILE, _SECRET or _SECRET_FILE, _RATE_LIMIT, _LEVELS, _EVENTS, _DIGEST
+// and _DIGEST_EMPTY, with NAME upper-cased.
 const alertChannels = "ARBSYNC_ALERT_CHANNELS"
 
 var channelName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
@@ -98,6 +99,26 @@ func (p *parser) channel(name string) alerts.ChannelConfig {
 		case !slices.Contains(c.Levels, l):
 			c.Levels = append(c.Levels, l)
 		}
+	}
+
+	if v := p.str(prefix+"EVENTS", ""); v != "" {
+		known := casesync.AlertableEventKinds()
+		for raw := range strings.SplitSeq(v, ",") {
+			k := strings.ToLower(strings.TrimSpace(raw))
+			switch {
+			case k == casesync.EventBaseline:
+				p.fail(prefix+"EVENTS", "baseline events are the cases a company already had when it was first synced, not news: they never alert")
+			case !slices.Contains(known, k):
+				p.fail(prefix+"EVENTS", "%q is not an event kind (one of %s)", strings.TrimSpace(raw), strings.Join(known, ", "))
+			case !slices.Contains(c.Events, k):
+				c.Events = append(c.Events, k)
+			}
+		}
+	}
+	c.Digest = p.oneOf(prefix+"DIGEST", "off", "off", "daily") == "daily"
+	c.DigestEmpty = p.oneOf(prefix+"DIGEST_EMPTY", "false", "false", "true") == "true"
+	if c.DigestEmpty && !c.Digest {
+		p.fail(prefix+"DIGEST_EMPTY", "applies to a channel with %sDIGEST=daily", prefix)
 	}
 	return c
 }

@@ -51,6 +51,7 @@ type Config struct {
 	SyncSchedule       string         // ARBSYNC_SYNC_SCHEDULE (cron)
 	RescoreSchedule    string         // ARBSYNC_RESCORE_SCHEDULE (cron)
 	ThresholdsSchedule string         // ARBSYNC_THRESHOLDS_SCHEDULE (cron)
+	DigestSchedule     string         // ARBSYNC_DIGEST_SCHEDULE (cron): the daily digest
 	Timezone           *time.Location // ARBSYNC_TIMEZONE, for schedules and as-of dates
 
 	SyncBatch     int           // ARBSYNC_SYNC_BATCH: companies claimed per round
@@ -111,6 +112,7 @@ func Load(env Env, need Need) (Config, error) {
 		SyncSchedule:       p.schedule("ARBSYNC_SYNC_SCHEDULE", "*/5 * * * *"),
 		RescoreSchedule:    p.schedule("ARBSYNC_RESCORE_SCHEDULE", "30 2 * * *"),
 		ThresholdsSchedule: p.schedule("ARBSYNC_THRESHOLDS_SCHEDULE", "0 3 * * 1"),
+		DigestSchedule:     p.schedule("ARBSYNC_DIGEST_SCHEDULE", "0 9 * * *"),
 		Timezone:           p.location("ARBSYNC_TIMEZONE", "Asia/Shanghai"),
 		SyncBatch:          p.intRange("ARBSYNC_SYNC_BATCH", 200, 1, 10000),
 		SyncLease:          p.duration("ARBSYNC_SYNC_LEASE", 5*time.Minute, 10*time.Second, 24*time.Hour),

@@ -67,7 +67,7 @@ func (c *channel) deliverDue(ctx context.Context) (int, error) {
 	for _, l := range c.sender.Levels() {
 		levels = append(levels, string(l))
 	}
-	if _, err := q.DeliveriesFanOut(ctx, db.DeliveriesFanOutParams{Channel: c.sender.Name(), Levels: levels, MaxAgeSeconds: c.w.opts.MaxAge.Seconds()}); err != nil {
+	if _, err := q.DeliveriesFanOut(ctx, db.DeliveriesFanOutParams{Channel: c.sender.Name(), Levels: levels, EventKinds: append([]string{}, c.sender.Events()...), MaxAgeSeconds: c.w.opts.MaxAge.Seconds()}); err != nil {
 		return 0, err
 	}
 	attempts := 0

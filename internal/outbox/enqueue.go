@@ -21,6 +21,21 @@ type Alert struct {
 	scoreID   int64 // the score-history row it is about; 0 for none
 	score     scoring.Points
 	threshold scoring.Points
+	// eventKind is an event alert's case-event kind, which channels
+	// subscribe to; channel the one channel a digest, weekly summary or
+	// report file is for.
+	eventKind, channel string
+}
+
+// ForChannel is msgs (the parts of a digest or weekly summary, or a report
+// file, as alerts.Split made them for the channel's kind) as alerts for the
+// one channel named channel.
+func ForChannel(channel string, msgs []alerts.Message) []Alert {
+	out := make([]Alert, len(msgs))
+	for i, m := range msgs {
+		out[i] = Alert{msg: m, channel: channel}
+	}
+	return out
 }
 
 // Cause is what moved a company's level. With the company and the new level
@@ -150,11 +165,16 @@ func Enqueue(ctx context.Context, q *db.Queries, batch []Alert) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("encode alert %s: %w", a.msg.DedupKey, err)
 		}
-		prev := string(a.msg.PreviousLevel)
-		if prev == "" {
+		kind, prev := "level", string(a.msg.PreviousLevel)
+		if a.msg.Kind != alerts.MessageLevel {
+			kind = string(a.msg.Kind)
+		} else if prev == "" {
 			prev = "none" // arbsync.alerts.previous_level of a first score
 		}
 		p.DedupKeys = append(p.DedupKeys, a.msg.DedupKey)
+		p.Kinds = append(p.Kinds, kind)
+		p.EventKinds = append(p.EventKinds, a.eventKind)
+		p.Channels = append(p.Channels, a.channel)
 		p.CreditCodes = append(p.CreditCodes, a.msg.CreditCode)
 		p.ScoreIds = append(p.ScoreIds, a.scoreID)
 		p.Levels = append(p.Levels, string(a.msg.Level))

@@ -110,7 +110,7 @@ func Engine(t testing.TB, pool *pgxpool.Pool, client *upstream.Client, s *sim.Se
 	if err != nil {
 		t.Fatalf("assessor: %v", err)
 	}
-	opts := a.SyncOptions(assessor.SyncHook())
+	opts := a.SyncOptions(a.SyncHook(assessor))
 	opts.WriteBatch = 40
 	e, err := a.Engine(client, opts)
 	if err != nil {
