@@ -92,7 +92,8 @@ func (q *Queries) DigestEvents(ctx context.Context, arg DigestEventsParams) ([]D
 }
 
 const digestLastPeriod = `-- name: DigestLastPeriod :one
-SELECT max(period)::date AS period FROM arbsync.digests WHERE channel = $1::text AND kind = $2::text
+SELECT period FROM arbsync.digests WHERE channel = $1::text AND kind = $2::text
+ORDER BY period DESC LIMIT 1
 `
 
 type DigestLastPeriodParams struct {
@@ -101,7 +102,7 @@ type DigestLastPeriodParams struct {
 }
 
 // The latest day (daily) or week (weekly) a channel's digest was recorded
-// for; NULL when it never was.
+// for; no row when it never was.
 func (q *Queries) DigestLastPeriod(ctx context.Context, arg DigestLastPeriodParams) (time.Time, error) {
 	row := q.db.QueryRow(ctx, digestLastPeriod, arg.Channel, arg.Kind)
 	var period time.Time

@@ -1,7 +1,8 @@
 -- name: DigestLastPeriod :one
 -- The latest day (daily) or week (weekly) a channel's digest was recorded
--- for; NULL when it never was.
-SELECT max(period)::date AS period FROM arbsync.digests WHERE channel = @channel::text AND kind = @kind::text;
+-- for; no row when it never was.
+SELECT period FROM arbsync.digests WHERE channel = @channel::text AND kind = @kind::text
+ORDER BY period DESC LIMIT 1;
 
 -- name: DigestRecord :execrows
 -- Records that a channel's digest of a period is in the outbox (in the

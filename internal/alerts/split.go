@@ -67,3 +67,10 @@ func Split(ck ChannelKind, kind MessageKind, heading string, lines []string, key
 }
 
 func partSuffix(i, n int) string { return fmt.Sprintf("（%d/%d）", i, n) }
+
+// Render is m's text as a channel of kind ck gets it: the Markdown of a
+// WeCom or DingTalk robot, a Feishu card's text, the webhook's text field.
+func Render(ck ChannelKind, m Message) string {
+	d, budget := textBudget(ck)
+	return m.render(d, budget)
+}

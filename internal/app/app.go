@@ -23,6 +23,7 @@ import (
 	"github.com/arbsync/arbsync/db"
 	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/config"
+	"github.com/arbsync/arbsync/internal/digest"
 	"github.com/arbsync/arbsync/internal/lookup"
 	"github.com/arbsync/arbsync/internal/outbox"
 	"github.com/arbsync/arbsync/internal/scoringdb"
@@ -191,6 +192,17 @@ func (a App) Outbox() (*outbox.Worker, error) {
 		return nil, err
 	}
 	return outbox.New(a.Pool, outbox.Options{Replica: a.Config.ReplicaID, Senders: senders}, a.Log, a.registerer()), nil
+}
+
+// Digest builds the job that writes the daily digests and weekly summaries
+// of the channels that take them (ARBSYNC_ALERT_<NAME>_DIGEST=daily).
+func (a App) Digest() *digest.Job {
+	return &digest.Job{Pool: a.Pool, Channels: a.Config.Channels, Zone: a.Config.Timezone, Now: a.Now, Log: a.logger("digest")}
+}
+
+// DigestChannels reports whether any channel takes digests.
+func (a App) DigestChannels() bool {
+	return slices.ContainsFunc(a.Config.Channels, func(c alerts.ChannelConfig) bool { return c.Digest })
 }
 
 // Lookup builds the ERP lookup API, answered with the configured token;

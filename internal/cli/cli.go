@@ -75,7 +75,7 @@ func commands() *command {
 		about: "arbsync keeps a PostgreSQL database current with the labor-arbitration cases of every company on a watchlist, scores each company's labor-dispute risk, alerts when one turns risky, and recalibrates the risk thresholds per industry every week. `arbsync run` is the daemon; the other commands do one piece of its work by hand. Configuration comes from the environment (`arbsync run -h` lists it).",
 		subs: []*command{
 			runCommand(), migrateCommand(), syncCommand(), scoreCommand(), thresholdsCommand(),
-			reportCommand(), watchlistCommand(), simCommand(), keygenCommand(), sinkCommand(), versionCommand(),
+			reportCommand(), digestCommand(), watchlistCommand(), simCommand(), keygenCommand(), sinkCommand(), versionCommand(),
 		},
 	}
 }

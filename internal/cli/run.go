@@ -17,7 +17,7 @@ func runCommand() *command {
 		name:    "run",
 		summary: "the daemon: schedules, watchlist notifications, alert delivery, HTTP",
 		about: "Runs the daemon until SIGTERM or Ctrl-C, then exits 0: the sync, daily rescore and weekly thresholds schedules " +
-			"(jobs missed while no daemon ran run at start), syncing watchlist edits within seconds of the database's notification, " +
+			"and the daily digest schedules (jobs missed while no daemon ran run at start), syncing watchlist edits within seconds of the database's notification, " +
 			"alert delivery, and one HTTP listener for /metrics, /healthz, /readyz and the ERP lookup API. " +
 			"It refuses to start on a database whose schema is not current (run `arbsync migrate up`). " +
 			"It takes no flags: everything comes from the environment below.",
@@ -53,8 +53,11 @@ func runDaemon(ctx context.Context, c *command, args []string, io IO) error {
 		AtStart: ruleChanged(rs),
 	}, {
 		Name: ThresholdsJobName, Schedule: cfg.ThresholdsSchedule, Exclusive: true,
-		Run: weeklyJob(a.WeeklyJob(), cfg),
+		Run: weeklyJob(a.WeeklyJob(), a.Digest(), cfg),
 	}}
+	if a.DigestChannels() {
+		jobs = append(jobs, daemon.Job{Name: DigestJobName, Schedule: cfg.DigestSchedule, Exclusive: true, Run: a.Digest().Run})
+	}
 	worker, err := a.Outbox()
 	if err != nil {
 		return err

@@ -131,7 +131,7 @@ func rescore(ctx context.Context, r rescorer, opts scoringdb.RescoreOptions) (sc
 	}
 	if after.Thresholds != 0 {
 		err = daemon.RunExclusive(ctx, r.pool, r.cfg.ReplicaID, r.log, daemon.Job{
-			Name: ThresholdsJobName, Exclusive: true, Run: weeklyJob(r.weekly, r.cfg),
+			Name: ThresholdsJobName, Exclusive: true, Run: weeklyJob(r.weekly, nil, r.cfg), // quiet: no weekly summary from a rule change
 		})
 		if errors.Is(err, daemon.ErrLeaseHeld) {
 			r.log.Info().Msg("the weekly thresholds job is running on another replica: it computes this week from the new scores")

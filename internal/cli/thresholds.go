@@ -12,6 +12,7 @@ import (
 	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/config"
 	"github.com/arbsync/arbsync/internal/daemon"
+	"github.com/arbsync/arbsync/internal/digest"
 	"github.com/arbsync/arbsync/internal/thresholdsdb"
 	"github.com/arbsync/arbsync/scoring"
 	"github.com/arbsync/arbsync/thresholds"
@@ -99,7 +100,8 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 		return err
 	}
 	defer pool.Close()
-	job := app.App{Config: cfg, Log: log, Pool: pool}.WeeklyJob()
+	a := app.App{Config: cfg, Log: log, Pool: pool}
+	job := a.WeeklyJob()
 	week, err := weekFlag.of(job)
 	if err != nil {
 		return err
@@ -110,7 +112,7 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 	} else {
 		err = daemon.RunExclusive(ctx, pool, cfg.ReplicaID, log, daemon.Job{Name: ThresholdsJobName, Exclusive: true, Run: func(ctx context.Context) error {
 			var err error
-			res, err = weeklyRun(ctx, job, cfg, week)
+			res, err = weeklyRun(ctx, job, a.Digest(), cfg, week)
 			return err
 		}})
 	}
@@ -132,12 +134,16 @@ func runThresholdsRecompute(ctx context.Context, c *command, args []string, io I
 	return nil
 }
 
+// DigestJobName is the job_runs name (and lease) of the daily digest.
+const DigestJobName = "digest"
+
 // ThresholdsJobName is the job_runs name (and lease) of the weekly job.
 const ThresholdsJobName = "thresholds"
 
-// weeklyRun computes, stores and applies a week's thresholds and publishes
-// its report: what the weekly job does.
-func weeklyRun(ctx context.Context, job *thresholdsdb.Job, cfg config.Config, week scoring.Date) (thresholdsdb.Result, error) {
+// weeklyRun computes, stores and applies a week's thresholds, publishes its
+// report and writes the weekly summary to the digest channels (none when
+// dj is nil): what the weekly job does.
+func weeklyRun(ctx context.Context, job *thresholdsdb.Job, dj *digest.Job, cfg config.Config, week scoring.Date) (thresholdsdb.Result, error) {
 	res, err := job.Run(ctx, week)
 	if err != nil || res.Waiting {
 		return res, err
@@ -149,13 +155,18 @@ func weeklyRun(ctx context.Context, job *thresholdsdb.Job, cfg config.Config, we
 	if _, err := job.Publish(ctx, w, cfg.ReportDir); err != nil {
 		return res, err
 	}
+	if dj != nil {
+		if _, err := dj.Weekly(ctx, w); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 
 // weeklyJob is the daemon's scheduled weekly job for the current week.
-func weeklyJob(job *thresholdsdb.Job, cfg config.Config) func(ctx context.Context) error {
+func weeklyJob(job *thresholdsdb.Job, dj *digest.Job, cfg config.Config) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := weeklyRun(ctx, job, cfg, job.CurrentWeek())
+		_, err := weeklyRun(ctx, job, dj, cfg, job.CurrentWeek())
 		return err
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -157,7 +158,7 @@ func (c *channel) deliver(ctx context.Context, q *db.Queries, r db.DeliveriesCla
 	var sendErr error
 	if err := json.Unmarshal(r.Message, &msg); err != nil {
 		sendErr = &alerts.SendError{Channel: r.Channel, Kind: alerts.Permanent, Msg: "stored message is not valid: " + err.Error()}
-	} else {
+	} else if sendErr = c.loadFile(ctx, q, &msg); sendErr == nil {
 		sendErr = c.sender.Send(ctx, msg)
 	}
 	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -205,6 +206,27 @@ func (c *channel) deliver(ctx context.Context, q *db.Queries, r db.DeliveriesCla
 	p.Outcome = outcome
 	c.w.metrics.attempts.WithLabelValues(string(c.sender.Kind()), outcome).Inc()
 	return q.DeliveryRecord(recCtx, p)
+}
+
+// loadFile reads the weekly report a report-file message sends from
+// arbsync.threshold_reports, where the weekly job stored it.
+func (c *channel) loadFile(ctx context.Context, q *db.Queries, m *alerts.Message) error {
+	if m.Kind != alerts.MessageReportFile {
+		return nil
+	}
+	week, err := time.Parse(time.DateOnly, m.ReportWeek)
+	if err != nil {
+		return &alerts.SendError{Channel: c.sender.Name(), Kind: alerts.Permanent, Msg: fmt.Sprintf("report file message names no week (%q)", m.ReportWeek)}
+	}
+	rep, err := q.ThresholdReportGet(ctx, week)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &alerts.SendError{Channel: c.sender.Name(), Kind: alerts.Permanent, Msg: "the weekly report of " + m.ReportWeek + " is not stored (arbsync.threshold_reports)"}
+	}
+	if err != nil {
+		return &alerts.SendError{Channel: c.sender.Name(), Kind: alerts.Retriable, Msg: "read the weekly report of " + m.ReportWeek + ": " + err.Error()}
+	}
+	m.FileContent = []byte(rep.Html)
+	return nil
 }
 
 // pause records the service's throttle so that whichever replica holds the
