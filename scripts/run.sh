@@ -48,6 +48,8 @@ if [[ "$mode" == "advance" ]]; then
   echo "    the vendor's date is now $date"
   step "sync every company now (the running daemon delivers the alerts to $DEV_DIR/alerts.log)"
   ARBSYNC_LOG_LEVEL=warn $bin sync -all
+  step "today's digest so far (the daemon sends yesterday's at 09:00; this one now)"
+  ARBSYNC_LOG_LEVEL=warn $bin digest send -day today
   exit 0
 fi
 
@@ -102,6 +104,9 @@ export ARBSYNC_ALERT_CHANNELS=${ARBSYNC_ALERT_CHANNELS:-demo}
 export ARBSYNC_ALERT_DEMO_KIND=${ARBSYNC_ALERT_DEMO_KIND:-webhook}
 export ARBSYNC_ALERT_DEMO_URL=${ARBSYNC_ALERT_DEMO_URL:-http://$SINK_ADDR/alerts}
 export ARBSYNC_ALERT_DEMO_SECRET_FILE=${ARBSYNC_ALERT_DEMO_SECRET_FILE:-$DEV_DIR/webhook-secret}
+# The demo channel takes the daily digest and new cases as they are found.
+export ARBSYNC_ALERT_DEMO_DIGEST=${ARBSYNC_ALERT_DEMO_DIGEST:-daily}
+export ARBSYNC_ALERT_DEMO_EVENTS=${ARBSYNC_ALERT_DEMO_EVENTS:-filed}
 export ARBSYNC_REPORT_DIR=${ARBSYNC_REPORT_DIR:-$DEV_DIR/reports}
 export ARBSYNC_LOG_FORMAT=${ARBSYNC_LOG_FORMAT:-console}
 export ARBSYNC_HTTP_ADDR=${ARBSYNC_HTTP_ADDR:-127.0.0.1:8080}
@@ -113,7 +118,7 @@ export ARBSYNC_LOOKUP_TOKEN_FILE=${ARBSYNC_LOOKUP_TOKEN_FILE:-$DEV_DIR/lookup-to
   echo "# the make run demo's environment: . $DEV_DIR/env, then run bin/arbsync commands"
   for v in DATABASE_URL ARBSYNC_UPSTREAM_URL ARBSYNC_UPSTREAM_APP_ID ARBSYNC_UPSTREAM_PRIVATE_KEY_FILE ARBSYNC_UPSTREAM_QPS \
     ARBSYNC_UPSTREAM_CONCURRENCY ARBSYNC_ALERT_CHANNELS ARBSYNC_ALERT_DEMO_KIND ARBSYNC_ALERT_DEMO_URL \
-    ARBSYNC_ALERT_DEMO_SECRET_FILE ARBSYNC_REPORT_DIR ARBSYNC_LOG_FORMAT ARBSYNC_HTTP_ADDR ARBSYNC_LOOKUP_TOKEN_FILE; do
+    ARBSYNC_ALERT_DEMO_SECRET_FILE ARBSYNC_ALERT_DEMO_DIGEST ARBSYNC_ALERT_DEMO_EVENTS ARBSYNC_REPORT_DIR ARBSYNC_LOG_FORMAT ARBSYNC_HTTP_ADDR ARBSYNC_LOOKUP_TOKEN_FILE; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 } >"$DEV_DIR/env"

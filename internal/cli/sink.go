@@ -93,6 +93,9 @@ type sinkAlert struct {
 	LatestCaseTitle   string           `json:"latestCaseTitle"`
 	RuleVersion       int              `json:"ruleVersion"`
 	TopCases          []alerts.TopCase `json:"topCases"`
+	// Title and Lines are those of events, digests and weekly summaries.
+	Title string   `json:"title"`
+	Lines []string `json:"lines"`
 }
 
 // sinkLine describes one received alert on one line. A company scored for
@@ -104,8 +107,20 @@ func sinkLine(body []byte) (string, error) {
 	if err := json.Unmarshal(body, &a); err != nil {
 		return "", fmt.Errorf("body is not JSON: %v", err)
 	}
-	if a.Type != "arbsync.alert" {
-		return "", fmt.Errorf("body is not an arbsync alert (type %q, want \"arbsync.alert\")", a.Type)
+	switch a.Type {
+	case "arbsync.alert":
+	case "arbsync.event":
+		// One line: the title, then the event's lines.
+		return fmt.Sprintf("EVENT %s %s: %s [%s]", a.CreditCode, a.Title, strings.Join(a.Lines, "; "), a.DedupKey), nil
+	case "arbsync.digest", "arbsync.weekly":
+		// A block: the title, then each line indented.
+		kind := "DIGEST"
+		if a.Type == "arbsync.weekly" {
+			kind = "WEEKLY"
+		}
+		return fmt.Sprintf("%s %s [%s]\n    %s", kind, a.Title, a.DedupKey, strings.Join(a.Lines, "\n    ")), nil
+	default:
+		return "", fmt.Errorf("body is not an arbsync message (type %q, want arbsync.alert, .event, .digest or .weekly)", a.Type)
 	}
 	was := "first score"
 	if a.PreviousLevel != "" {

@@ -81,6 +81,6 @@ func TestWebhookSinkPrintsFirstAlertNaturally(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
-	require.Contains(t, stdout.String(), `REJECTED: body is not an arbsync alert (type "", want "arbsync.alert")`)
+	require.Contains(t, stdout.String(), `REJECTED: body is not an arbsync message (type "", want arbsync.alert, .event, .digest or .weekly)`)
 	require.Equal(t, 3, strings.Count(stdout.String(), "ALERT "))
 }
