@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arbsync/arbsync/internal/alerts"
 	"github.com/arbsync/arbsync/internal/app"
 	"github.com/arbsync/arbsync/internal/money"
 	"github.com/arbsync/arbsync/internal/sim/simtest"
@@ -454,4 +455,50 @@ func TestFailedWriteRecordsNoEvents(t *testing.T) {
 	again := b.pass(t, casesync.PassOptions{IgnoreSchedule: true})
 	require.Empty(t, eventsOf(t, b.pool, again.RunID))
 	require.Equal(t, baseline+len(want), b.count(t, `SELECT count(*) FROM arbsync.case_events`))
+}
+
+// A channel that subscribes to event kinds gets an alert for each event of
+// those kinds, raised in the sync's write: none for a company's baseline,
+// none for kinds nobody subscribed to, none again for an unchanged re-sync.
+func TestSubscribedEventsRaiseAlerts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{companies: 60})
+	cfg := simtest.Config(b.url)
+	cfg.Channels = []alerts.ChannelConfig{
+		{Name: "ops", Kind: alerts.KindWebhook, Events: []string{casesync.EventFiled, casesync.EventExecutionChanged}},
+		{Name: "hr", Kind: alerts.KindWebhook, Events: []string{casesync.EventFiled}},
+	}
+	engine := simtest.Engine(t, b.pool, simtest.Client(t, cfg), b.sim, cfg, logger(t))
+	pass := func() casesync.PassResult {
+		t.Helper()
+		res, err := engine.RunPass(context.Background(), casesync.PassOptions{IgnoreSchedule: true})
+		require.NoError(t, err)
+		require.Zero(t, res.Failed)
+		return res
+	}
+	pass()
+	require.Zero(t, b.count(t, `SELECT count(*) FROM arbsync.alerts WHERE kind = 'event'`), "the baseline raises no event alert")
+
+	b.sim.Advance(120)
+	pass()
+	subscribed := b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE kind IN ('filed', 'execution_changed')`)
+	require.Positive(t, subscribed, "the simulator filed cases and changed executions in 120 days")
+	require.Positive(t, b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE kind NOT IN ('filed', 'execution_changed')`),
+		"there were events of other kinds too")
+	// One alert per subscribed event (not per channel: the outbox fans it
+	// out), matching the event's company, case and kind.
+	require.Equal(t, subscribed, b.count(t, `SELECT count(*) FROM arbsync.alerts WHERE kind = 'event'`))
+	require.Equal(t, subscribed, b.count(t, `SELECT count(*) FROM arbsync.case_events e JOIN arbsync.alerts a
+		ON a.kind = 'event' AND a.event_kind = e.kind AND a.credit_code = e.credit_code
+		AND a.dedup_key = 'event:' || e.credit_code || ':' || e.case_id || ':' || e.kind || ':' || (extract(epoch FROM e.detected_at) * 1000000)::bigint
+		WHERE e.kind IN ('filed', 'execution_changed')`))
+	// A filed alert names the case by its number and title, as stored.
+	require.Equal(t, b.count(t, `SELECT count(*) FROM arbsync.case_events WHERE kind = 'filed'`), b.count(t, `SELECT count(*) FROM arbsync.alerts a
+		JOIN arbsync.cases c ON c.credit_code = a.credit_code
+		AND a.message->'lines' ? ('**案件**：' || c.case_no || ' ' || c.title)
+		WHERE a.kind = 'event' AND a.event_kind = 'filed' AND a.message->>'heading' LIKE '案件动态｜新立案 %'`))
+
+	before := b.count(t, `SELECT count(*) FROM arbsync.alerts`)
+	pass()
+	require.Equal(t, before, b.count(t, `SELECT count(*) FROM arbsync.alerts`), "an unchanged re-sync raises nothing")
 }

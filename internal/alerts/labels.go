@@ -28,7 +28,7 @@ func ExecutionLabel(status string) string {
 
 // RoleLabel names the watched company's role in a case.
 func RoleLabel(role string) string {
-	return label(role, map[string]string{"respondent": "被申请人", "applicant": "申请人"})
+	return label(role, map[string]string{"respondent": "被申请人", "applicant": "申请人", "third_party": "第三人"})
 }
 
 func label(v string, names map[string]string) string {

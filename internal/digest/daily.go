@@ -84,7 +84,7 @@ func (d Day) Heading(zone *time.Location) string {
 type companyCases struct {
 	code, name string
 	cases      []db.DigestEventsRow
-	claim      money.Fen
+	claim      money.Fen // the claims of new cases; the unexecuted amounts of unexecuted awards
 }
 
 // Lines lays the day out as the digest's lines (Markdown with **bold**),
@@ -98,7 +98,9 @@ func (d Day) Lines(zone *time.Location) []string {
 		filed     []*companyCases
 		byCompany = map[string]*companyCases{}
 		decided   []db.DigestEventsRow
-		unexec    []db.DigestEventsRow
+		unexec    []*companyCases
+		byUnexec  = map[string]*companyCases{}
+		nUnexec   int
 		others    = map[string]int{}
 		companies = map[string]bool{}
 		nFiled    int
@@ -122,7 +124,17 @@ func (d Day) Lines(zone *time.Location) []string {
 			decided = append(decided, e)
 		case casesync.EventExecutionChanged:
 			if e.NewExecutionStatus == "unexecuted" || e.NewExecutionStatus == "partially_executed" {
-				unexec = append(unexec, e)
+				nUnexec++
+				c := byUnexec[e.CreditCode]
+				if c == nil {
+					c = &companyCases{code: e.CreditCode, name: e.CompanyName}
+					byUnexec[e.CreditCode] = c
+					unexec = append(unexec, c)
+				}
+				c.cases = append(c.cases, e)
+				if v, err := money.Parse(e.UnexecutedAmount); err == nil {
+					c.claim += v
+				}
 			} else {
 				others[e.Kind]++
 			}
@@ -131,29 +143,18 @@ func (d Day) Lines(zone *time.Location) []string {
 		}
 	}
 	summary := fmt.Sprintf("**概览**：%d 家企业有案件变化；新立案 %d 件（%d 家企业），裁决 %d 件，新增未执行 %d 件，等级告警 %d 家，数据异常 %d 家",
-		len(companies), nFiled, len(filed), len(decided), len(unexec), len(d.Levels), d.ProblemTotal)
+		len(companies), nFiled, len(filed), len(decided), nUnexec, len(d.Levels), d.ProblemTotal)
 	lines := []string{summary}
 
 	if len(filed) > 0 {
 		lines = append(lines, fmt.Sprintf("**新立案**（%d 件，%d 家企业）", nFiled, len(filed)))
-		// Most cases first, then the larger claim; ties by credit code.
-		slices.SortStableFunc(filed, func(a, b *companyCases) int {
-			return cmp.Or(cmp.Compare(len(b.cases), len(a.cases)), cmp.Compare(b.claim, a.claim), strings.Compare(a.code, b.code))
-		})
+		sortCompanies(filed)
 		for i, c := range filed {
 			if i == MaxRows {
 				lines = append(lines, fmt.Sprintf("……另有 %d 家企业有新立案，详见 bi.case_events", len(filed)-MaxRows))
 				break
 			}
-			cases := make([]string, 0, 2)
-			for j, e := range c.cases {
-				if j == 2 {
-					cases = append(cases, fmt.Sprintf("等 %d 件", len(c.cases)))
-					break
-				}
-				cases = append(cases, caseName(e))
-			}
-			lines = append(lines, fmt.Sprintf("- %s：%d 件，请求金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim.String(), strings.Join(cases, "、")))
+			lines = append(lines, fmt.Sprintf("- %s：%d 件，请求金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases)))
 		}
 	}
 	if len(decided) > 0 {
@@ -168,17 +169,14 @@ func (d Day) Lines(zone *time.Location) []string {
 		}
 	}
 	if len(unexec) > 0 {
-		lines = append(lines, fmt.Sprintf("**裁决未执行**（%d 件）", len(unexec)))
-		for i, e := range unexec {
+		lines = append(lines, fmt.Sprintf("**裁决未执行**（%d 件，%d 家企业）", nUnexec, len(unexec)))
+		sortCompanies(unexec)
+		for i, c := range unexec {
 			if i == MaxRows {
-				lines = append(lines, fmt.Sprintf("……另有 %d 件，详见 bi.case_events", len(unexec)-MaxRows))
+				lines = append(lines, fmt.Sprintf("……另有 %d 家企业，详见 bi.case_events", len(unexec)-MaxRows))
 				break
 			}
-			line := fmt.Sprintf("- %s：%s %s", company(e.CompanyName, e.CreditCode), caseName(e), alerts.ExecutionLabel(e.NewExecutionStatus))
-			if e.UnexecutedAmount != "" && e.UnexecutedAmount != "0.00" {
-				line += "，未执行金额 " + e.UnexecutedAmount + " 元"
-			}
-			lines = append(lines, line)
+			lines = append(lines, fmt.Sprintf("- %s：%d 件未执行或部分执行，未执行金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases)))
 		}
 	}
 	if len(others) > 0 {
@@ -211,6 +209,28 @@ func (d Day) Lines(zone *time.Location) []string {
 		}
 	}
 	return lines
+}
+
+// sortCompanies orders companies by most cases, then the larger amount,
+// then credit code.
+func sortCompanies(cs []*companyCases) {
+	slices.SortStableFunc(cs, func(a, b *companyCases) int {
+		return cmp.Or(cmp.Compare(len(b.cases), len(a.cases)), cmp.Compare(b.claim, a.claim), strings.Compare(a.code, b.code))
+	})
+}
+
+// someCases names a company's first two cases, and how many there are when
+// there are more.
+func someCases(cases []db.DigestEventsRow) string {
+	names := make([]string, 0, 3)
+	for i, e := range cases {
+		if i == 2 {
+			names = append(names, fmt.Sprintf("等 %d 件", len(cases)))
+			break
+		}
+		names = append(names, caseName(e))
+	}
+	return strings.Join(names, "、")
 }
 
 func company(name, code string) string {
@@ -262,7 +282,7 @@ func problem(p db.DigestSyncProblemsRow, zone *time.Location) string {
 	} else {
 		s += "，最后成功同步 " + p.LastSuccessAt.In(zone).Format("2006-01-02 15:04")
 	}
-	if p.LastError != "" && p.Status != "ok" {
+	if p.Status == "failing" && p.LastError != "" {
 		s += "：" + truncate(p.LastError, 60)
 	}
 	return s
