@@ -148,3 +148,43 @@ func TestChannelProblemsAreListedWithTheRest(t *testing.T) {
 		require.Contains(t, err.Error(), v)
 	}
 }
+
+func TestChannelEventsAndDigest(t *testing.T) {
+	base := map[string]string{"ARBSYNC_ALERT_CHANNELS": "ops", "ARBSYNC_ALERT_OPS_KIND": "wecom", "ARBSYNC_ALERT_OPS_URL": wecomURL}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	c, err := Load(envOf(with("ARBSYNC_ALERT_OPS_EVENTS", " Filed,execution_changed,filed ", "ARBSYNC_ALERT_OPS_DIGEST", "Daily",
+		"ARBSYNC_ALERT_OPS_DIGEST_EMPTY", "true", "ARBSYNC_DIGEST_SCHEDULE", "30 8 * * 1-5"), nil), Need{})
+	require.NoError(t, err)
+	require.Equal(t, []string{"filed", "execution_changed"}, c.Channels[0].Events)
+	require.True(t, c.Channels[0].Digest)
+	require.True(t, c.Channels[0].DigestEmpty)
+	require.Equal(t, "30 8 * * 1-5", c.DigestSchedule)
+
+	c, err = Load(envOf(base, nil), Need{})
+	require.NoError(t, err)
+	require.Empty(t, c.Channels[0].Events, "no events by default")
+	require.False(t, c.Channels[0].Digest, "no digest by default")
+	require.Equal(t, "0 9 * * *", c.DigestSchedule)
+
+	_, err = Load(envOf(with("ARBSYNC_ALERT_OPS_EVENTS", "filed,baseline,fild", "ARBSYNC_ALERT_OPS_DIGEST", "weekly",
+		"ARBSYNC_ALERT_OPS_DIGEST_EMPTY", "true", "ARBSYNC_DIGEST_SCHEDULE", "9am"), nil), Need{})
+	require.Error(t, err)
+	for _, want := range []string{
+		"ARBSYNC_ALERT_OPS_EVENTS: baseline events are the cases a company already had when it was first synced, not news: they never alert",
+		`ARBSYNC_ALERT_OPS_EVENTS: "fild" is not an event kind (one of filed, decided, result_changed, execution_changed, amounts_changed, removed, restored)`,
+		`ARBSYNC_ALERT_OPS_DIGEST: "weekly" is not one of off, daily`,
+		"ARBSYNC_ALERT_OPS_DIGEST_EMPTY: applies to a channel with ARBSYNC_ALERT_OPS_DIGEST=daily",
+		`ARBSYNC_DIGEST_SCHEDULE: "9am" is not a cron schedule`,
+	} {
+		require.Contains(t, err.Error(), want)
+	}
+}
