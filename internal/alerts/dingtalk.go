@@ -71,6 +71,9 @@ func (d *dingtalk) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return d.invalid(err)
 	}
+	if m.Kind == MessageReportFile {
+		return d.invalid(errorString("file messages are sent to WeCom channels only"))
+	}
 	if err := d.acquire(ctx); err != nil {
 		return err
 	}

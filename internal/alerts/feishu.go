@@ -111,6 +111,9 @@ func (f *feishu) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return f.invalid(err)
 	}
+	if m.Kind == MessageReportFile {
+		return f.invalid(errorString("file messages are sent to WeCom channels only"))
+	}
 	if err := f.acquire(ctx); err != nil {
 		return err
 	}

@@ -104,6 +104,9 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return w.invalid(err)
 	}
+	if m.Kind == MessageReportFile {
+		return w.invalid(errorString("file messages are sent to WeCom channels only"))
+	}
 	if err := w.acquire(ctx); err != nil {
 		return err
 	}

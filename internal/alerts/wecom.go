@@ -12,7 +12,8 @@ import (
 // POST {url} where url is …/cgi-bin/webhook/send?key=KEY; the key is the only
 // credential (no signature). Body {"msgtype":"markdown","markdown":{"content":…}}
 // with content at most 4096 bytes of UTF-8. Answer {"errcode":0,"errmsg":"ok"}
-// on success, HTTP 200 either way. 20 messages a minute per robot.
+// on success, HTTP 200 either way. 20 messages a minute per robot. A file
+// (the weekly report) is uploaded first: see wecom_file.go.
 const (
 	wecomMaxContent = 4096
 	wecomPerMinute  = 20
@@ -31,7 +32,7 @@ const (
 
 type wecom struct {
 	*base
-	url string
+	url, uploadURL string
 }
 
 func newWeCom(cfg ChannelConfig, client *http.Client, now func() time.Time) (*wecom, error) {
@@ -41,7 +42,7 @@ func newWeCom(cfg ChannelConfig, client *http.Client, now func() time.Time) (*we
 	b := newBase(cfg, client, now, cfg.limiter(wecomPerMinute, time.Minute, wecomBurst))
 	u, _ := url.Parse(cfg.URL.Reveal())
 	b.scrub = b.scrub.with(u.Query().Get("key"))
-	return &wecom{base: b, url: cfg.URL.Reveal()}, nil
+	return &wecom{base: b, url: cfg.URL.Reveal(), uploadURL: wecomUploadURL(cfg.URL.Reveal())}, nil
 }
 
 type wecomRequest struct {
@@ -55,6 +56,9 @@ type wecomRequest struct {
 func (w *wecom) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return w.invalid(err)
+	}
+	if m.Kind == MessageReportFile {
+		return w.sendFile(ctx, m)
 	}
 	if err := w.acquire(ctx); err != nil {
 		return err
