@@ -46,16 +46,19 @@ func TestDemoAdvanceShowsNewCasesScoresAndAlerts(t *testing.T) {
 		t.Fatalf("the demo daemon is not delivering alerts; log:\n%s", tail(run.log()))
 	}
 	// The first sync's alerts all reach the receiver.
-	alertLines := func() int {
+	logged := func(what string) int {
 		b, _ := os.ReadFile(dev + "/alerts.log")
-		return strings.Count(string(b), " ALERT ")
+		return strings.Count(string(b), " "+what+" ")
 	}
+	alertLines := func() int { return logged("ALERT") }
 	delivered := func() int {
 		return qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alert_deliveries WHERE status = 'sent'`)
 	}
 	waitUntil(t, time.Minute, func() bool {
-		return alertLines() == qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alerts`) && delivered() == alertLines()
+		return alertLines() == qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alerts WHERE kind = 'level'`) &&
+			delivered() == qInt(t, d.Pool, `SELECT count(*) FROM arbsync.alerts`)
 	}, func() string { return "the first alerts are delivered; log:\n" + tail(run.log()) })
+	require.Zero(t, logged("EVENT"), "the first sync is the baseline: no case event alerts")
 	before := alertLines()
 
 	cmd := exec.Command("bash", "../scripts/run.sh", "advance", "60")
@@ -76,5 +79,14 @@ func TestDemoAdvanceShowsNewCasesScoresAndAlerts(t *testing.T) {
 	waitUntil(t, time.Minute, func() bool { return alertLines() == before+raised }, func() string {
 		return "the running daemon delivers the new alerts to alerts.log; log:\n" + tail(run.log())
 	})
-	t.Logf("make advance 60: %d cases inserted, %d scores changed, %d alerts delivered", inserted, changed, raised)
+	// The demo channel takes filed events as they are found, and make
+	// advance sends today's digest so far.
+	require.Regexp(t, `digest of \d{4}-\d\d-\d\d written to the outbox: \d+ message\(s\), [1-9]\d* case events`, string(out))
+	events := qInt(t, d.Pool, `SELECT count(*) FROM arbsync.case_events WHERE kind = 'filed'`)
+	require.Positive(t, events)
+	waitUntil(t, time.Minute, func() bool {
+		b, _ := os.ReadFile(dev + "/alerts.log")
+		return logged("EVENT") == events && strings.Contains(string(b), "（截至 ")
+	}, func() string { return "the new cases and today's digest reach alerts.log; log:\n" + tail(run.log()) })
+	t.Logf("make advance 60: %d cases inserted, %d scores changed, %d alerts delivered, %d filed events delivered, and a digest", inserted, changed, raised, events)
 }
