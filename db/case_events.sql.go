@@ -109,3 +109,130 @@ func (q *Queries) CaseEventsRecent(ctx context.Context, arg CaseEventsRecentPara
 	}
 	return items, nil
 }
+
+const caseEventsWeekCounts = `-- name: CaseEventsWeekCounts :many
+SELECT kind, count(*)::int AS events, count(DISTINCT credit_code)::int AS companies
+FROM arbsync.case_events
+WHERE detected_at >= $1::timestamptz AND detected_at < $2::timestamptz
+GROUP BY kind
+`
+
+type CaseEventsWeekCountsParams struct {
+	FromTime time.Time
+	ToTime   time.Time
+}
+
+type CaseEventsWeekCountsRow struct {
+	Kind      string
+	Events    int32
+	Companies int32
+}
+
+// The case events detected in [from, to) by kind: how many, and for how
+// many companies.
+func (q *Queries) CaseEventsWeekCounts(ctx context.Context, arg CaseEventsWeekCountsParams) ([]CaseEventsWeekCountsRow, error) {
+	rows, err := q.db.Query(ctx, caseEventsWeekCounts, arg.FromTime, arg.ToTime)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CaseEventsWeekCountsRow{}
+	for rows.Next() {
+		var i CaseEventsWeekCountsRow
+		if err := rows.Scan(&i.Kind, &i.Events, &i.Companies); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const caseEventsWeekNotable = `-- name: CaseEventsWeekNotable :many
+SELECT e.detected_at, e.credit_code, coalesce(w.company_name, '')::text AS company_name, e.kind, e.case_id,
+       coalesce(c.case_no, '')::text AS case_no, coalesce(c.title, '')::text AS title,
+       coalesce(e.old_result, '')::text AS old_result, coalesce(e.new_result, '')::text AS new_result,
+       coalesce(e.old_execution_status, '')::text AS old_execution_status, coalesce(e.new_execution_status, '')::text AS new_execution_status,
+       coalesce(e.old_claim_amount::text, '')::text AS old_claim_amount, coalesce(e.new_claim_amount::text, '')::text AS new_claim_amount,
+       coalesce(e.old_award_amount::text, '')::text AS old_award_amount, coalesce(e.new_award_amount::text, '')::text AS new_award_amount,
+       coalesce(e.old_unexecuted_amount::text, '')::text AS old_unexecuted_amount, coalesce(e.new_unexecuted_amount::text, '')::text AS new_unexecuted_amount,
+       coalesce(c.unexecuted_amount::text, '')::text AS unexecuted_amount
+FROM arbsync.case_events e
+LEFT JOIN arbsync.watchlist w ON w.credit_code = e.credit_code
+LEFT JOIN arbsync.cases c ON c.credit_code = e.credit_code AND c.case_id = e.case_id
+WHERE e.detected_at >= $1::timestamptz AND e.detected_at < $2::timestamptz
+ORDER BY CASE e.kind WHEN 'filed' THEN 0 WHEN 'decided' THEN 1 WHEN 'execution_changed' THEN 2 ELSE 3 END,
+         coalesce(e.new_claim_amount, c.claim_amount, 0) DESC, e.detected_at, e.credit_code, e.case_id
+LIMIT $3
+`
+
+type CaseEventsWeekNotableParams struct {
+	FromTime time.Time
+	ToTime   time.Time
+	MaxRows  int32
+}
+
+type CaseEventsWeekNotableRow struct {
+	DetectedAt          time.Time
+	CreditCode          string
+	CompanyName         string
+	Kind                string
+	CaseID              string
+	CaseNo              string
+	Title               string
+	OldResult           string
+	NewResult           string
+	OldExecutionStatus  string
+	NewExecutionStatus  string
+	OldClaimAmount      string
+	NewClaimAmount      string
+	OldAwardAmount      string
+	NewAwardAmount      string
+	OldUnexecutedAmount string
+	NewUnexecutedAmount string
+	UnexecutedAmount    string
+}
+
+// The most notable case events detected in [from, to): new cases, then
+// decisions, then changes of execution, then the rest; within a kind the
+// larger claim first. Amounts are yuan as text, ” where absent.
+func (q *Queries) CaseEventsWeekNotable(ctx context.Context, arg CaseEventsWeekNotableParams) ([]CaseEventsWeekNotableRow, error) {
+	rows, err := q.db.Query(ctx, caseEventsWeekNotable, arg.FromTime, arg.ToTime, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CaseEventsWeekNotableRow{}
+	for rows.Next() {
+		var i CaseEventsWeekNotableRow
+		if err := rows.Scan(
+			&i.DetectedAt,
+			&i.CreditCode,
+			&i.CompanyName,
+			&i.Kind,
+			&i.CaseID,
+			&i.CaseNo,
+			&i.Title,
+			&i.OldResult,
+			&i.NewResult,
+			&i.OldExecutionStatus,
+			&i.NewExecutionStatus,
+			&i.OldClaimAmount,
+			&i.NewClaimAmount,
+			&i.OldAwardAmount,
+			&i.NewAwardAmount,
+			&i.OldUnexecutedAmount,
+			&i.NewUnexecutedAmount,
+			&i.UnexecutedAmount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

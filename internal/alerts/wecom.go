@@ -28,6 +28,12 @@ const (
 	wecomBadMsgType     = 40008 // invalid msgtype
 	wecomBadParameter   = 40058 // invalid parameter (e.g. content too long)
 	wecomEmptyContent   = 44004 // empty content
+	// upload_media's: the file is not one WeCom takes. (40007, an unknown
+	// media_id, stays Retriable: a new upload fixes it.)
+	wecomBadMedia    = 40004 // invalid media type
+	wecomBadFileType = 40005 // invalid file type
+	wecomBadFileSize = 40006 // invalid file size
+	wecomEmptyMedia  = 44001 // empty media data
 )
 
 type wecom struct {
@@ -80,7 +86,8 @@ func classifyWeCom(code int, _ string) (ErrorKind, time.Duration) {
 	switch code {
 	case wecomFrequencyLimit:
 		return Throttled, minThrottle
-	case wecomInvalidURL, wecomRobotDisabled, wecomBadMsgType, wecomBadParameter, wecomEmptyContent:
+	case wecomInvalidURL, wecomRobotDisabled, wecomBadMsgType, wecomBadParameter, wecomEmptyContent,
+		wecomBadMedia, wecomBadFileType, wecomBadFileSize, wecomEmptyMedia:
 		return Permanent, 0
 	}
 	return Retriable, 0

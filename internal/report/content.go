@@ -82,6 +82,10 @@ type Weekly struct {
 	// Backtest is the latest stored backtest run, nil when none has been
 	// run (the report then says how to run one).
 	Backtest *Backtest
+
+	// Events are the case events of the week before Week; nil leaves the
+	// section out.
+	Events *WeekEvents
 }
 
 // Backtest is a stored run of `arbsync thresholds backtest` as the report

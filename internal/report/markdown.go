@@ -104,6 +104,30 @@ func writeMarkdown(b *bytes.Buffer, v *view) {
 		}
 	}
 
+	if e := v.Events; e != nil {
+		p("\n## 本周案件动态 Case events of the week (%s – %s)\n\n", e.From, e.To)
+		if e.Total == 0 {
+			p("本周没有新的案件变化。No case changed this week.\n")
+		} else {
+			p("共 %d 个事件 %d events:", e.Total, e.Total)
+			for i, c := range e.Counts {
+				sep := "，"
+				if i == 0 {
+					sep = " "
+				}
+				p("%s%s %d（%d 家企业）", sep, c.Name, c.Events, c.Companies)
+			}
+			p("\n\n| 发现日期 Detected | 企业 Company | 信用代码 Credit code | 事件 Event | 案号 Case no. | 标题 Title | 变化 Change |\n")
+			p("|---|---|---|---|---|---|---|\n")
+			for _, r := range e.Rows {
+				p("| %s | %s | %s | %s | %s | %s | %s |\n", r.Date, md(r.Name), md(r.CreditCode), md(r.KindName), md(r.CaseNo), md(r.Title), md(r.Change))
+			}
+			if e.More > 0 {
+				p("\n另有 %d 个事件未列出（and %d more）：见 bi.case_events。\n", e.More, e.More)
+			}
+		}
+	}
+
 	p("\n## 告警量变化 Alert volume by industry\n\n")
 	if len(v.Alerts) == 0 {
 		p("%s\n", none)

@@ -146,6 +146,9 @@ func (r Weekly) Validate() error {
 	if r.Backtest != nil {
 		errs = append(errs, checkBacktest(r.Backtest)...)
 	}
+	if r.Events != nil {
+		errs = append(errs, checkEvents(r.Events, r.Week)...)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("weekly report %s: %w", r.Week, err)
 	}

@@ -37,6 +37,8 @@ type view struct {
 	AlertTotals *alertView // sum of the section entries, nil when none
 
 	Backtest *backtestView // nil when no backtest is stored
+
+	Events *eventsView // nil when not loaded
 }
 
 type paramsView struct {
@@ -166,6 +168,7 @@ func prepare(r Weekly) (*view, error) {
 	v.Histograms = slices.Clone(r.Histograms)
 	slices.SortFunc(v.Histograms, func(a, b Histogram) int { return cmp.Compare(a.Section, b.Section) })
 
+	v.Events = newEventsView(r.Events)
 	v.Flagged = changeViews(r.NewlyFlagged, label)
 	v.Cleared = changeViews(r.Cleared, label)
 

@@ -125,6 +125,10 @@ func (j *Job) Report(ctx context.Context, res Result, generatedAt time.Time) (re
 		return w, err
 	}
 
+	if w.Events, err = weekEvents(ctx, q, res.Week, generatedAt.Location()); err != nil {
+		return w, err
+	}
+
 	risky, err := q.CurrentScoresRiskiest(ctx, RiskiestShown)
 	if err != nil {
 		return w, err
