@@ -88,6 +88,11 @@ func TestCrashSuite(t *testing.T) {
 	// how many rows carry exactly that event; run ids and detection times
 	// differ between the worlds and are left out).
 	add("case_event", caseEventsSQL)
+	// Event alerts: one per subscribed event, the same events in both
+	// worlds (the key's detection time differs between them and is left
+	// out).
+	add("event_alert", `SELECT credit_code || '/' || split_part(dedup_key, ':', 3) || '/' || event_kind, count(*)::text
+		FROM arbsync.alerts WHERE kind = 'event' GROUP BY 1`)
 	add("sync_state", `SELECT credit_code, concat_ws('|', status, encode(last_content_hash, 'hex'), consecutive_failures, last_error_code, upstream_name) FROM arbsync.sync_state`)
 	add("current_score", `SELECT credit_code, concat_ws('|', score, level, recent_cases, recent_claim_amount, decided_cases, lose_cases, partial_cases,
 		lose_rate, unexecuted_cases, count_deduction, amount_deduction, lose_rate_deduction, unexecuted_deduction,
@@ -123,6 +128,13 @@ func TestCrashSuite(t *testing.T) {
 				differences++
 				diffs = append(diffs, fmt.Sprintf("%s: case event recorded %s times: %s", w.name, n, key))
 			}
+		}
+	}
+	for _, w := range []*crashWorld{ref, cut} {
+		events := qInt(t, w.db.Pool, `SELECT count(*) FROM arbsync.case_events WHERE kind IN ('filed', 'decided', 'execution_changed')`)
+		if alerts := qInt(t, w.db.Pool, `SELECT count(*) FROM arbsync.alerts WHERE kind = 'event'`); alerts != events {
+			differences++
+			diffs = append(diffs, fmt.Sprintf("%s: %d event alerts for %d subscribed events", w.name, alerts, events))
 		}
 	}
 	refKinds := qMap(t, ref.db.Pool, `SELECT kind, count(*)::text FROM bi.case_events GROUP BY kind`)
@@ -203,6 +215,9 @@ func newCrashWorld(t *testing.T, name string, companies int, zone, priv string, 
 		"ARBSYNC_ALERT_T_KIND=webhook",
 		"ARBSYNC_ALERT_T_URL=" + w.recv.srv.URL + "/",
 		"ARBSYNC_ALERT_T_SECRET=crash-webhook-secret",
+		// Event alerts too: raised in the sync's write, they must survive
+		// the same kills as the level alerts.
+		"ARBSYNC_ALERT_T_EVENTS=filed,decided,execution_changed",
 	}
 	for i := 0; len(w.codes) < companies; i++ {
 		code := uscc.Generate(i%34, uint64(91000+i))
