@@ -110,31 +110,13 @@ func (d Day) Lines(zone *time.Location) []string {
 		switch e.Kind {
 		case casesync.EventFiled:
 			nFiled++
-			c := byCompany[e.CreditCode]
-			if c == nil {
-				c = &companyCases{code: e.CreditCode, name: e.CompanyName}
-				byCompany[e.CreditCode] = c
-				filed = append(filed, c)
-			}
-			c.cases = append(c.cases, e)
-			if v, err := money.Parse(e.NewClaimAmount); err == nil {
-				c.claim += v
-			}
+			filed = group(filed, byCompany, e, e.NewClaimAmount)
 		case casesync.EventDecided, casesync.EventResultChanged:
 			decided = append(decided, e)
 		case casesync.EventExecutionChanged:
 			if e.NewExecutionStatus == "unexecuted" || e.NewExecutionStatus == "partially_executed" {
 				nUnexec++
-				c := byUnexec[e.CreditCode]
-				if c == nil {
-					c = &companyCases{code: e.CreditCode, name: e.CompanyName}
-					byUnexec[e.CreditCode] = c
-					unexec = append(unexec, c)
-				}
-				c.cases = append(c.cases, e)
-				if v, err := money.Parse(e.UnexecutedAmount); err == nil {
-					c.claim += v
-				}
+				unexec = group(unexec, byUnexec, e, e.UnexecutedAmount)
 			} else {
 				others[e.Kind]++
 			}
@@ -146,39 +128,21 @@ func (d Day) Lines(zone *time.Location) []string {
 		len(companies), nFiled, len(filed), len(decided), nUnexec, len(d.Levels), d.ProblemTotal)
 	lines := []string{summary}
 
-	if len(filed) > 0 {
-		lines = append(lines, fmt.Sprintf("**新立案**（%d 件，%d 家企业）", nFiled, len(filed)))
-		sortCompanies(filed)
-		for i, c := range filed {
-			if i == MaxRows {
-				lines = append(lines, fmt.Sprintf("……另有 %d 家企业有新立案，详见 bi.case_events", len(filed)-MaxRows))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("- %s：%d 件，请求金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases)))
-		}
-	}
-	if len(decided) > 0 {
-		lines = append(lines, fmt.Sprintf("**裁决与结果变更**（%d 件）", len(decided)))
-		for i, e := range decided {
-			if i == MaxRows {
-				lines = append(lines, fmt.Sprintf("……另有 %d 件，详见 bi.case_events", len(decided)-MaxRows))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("- %s：%s %s → %s", company(e.CompanyName, e.CreditCode), caseName(e),
-				alerts.ResultLabel(e.OldResult), alerts.ResultLabel(e.NewResult)))
-		}
-	}
-	if len(unexec) > 0 {
-		lines = append(lines, fmt.Sprintf("**裁决未执行**（%d 件，%d 家企业）", nUnexec, len(unexec)))
-		sortCompanies(unexec)
-		for i, c := range unexec {
-			if i == MaxRows {
-				lines = append(lines, fmt.Sprintf("……另有 %d 家企业，详见 bi.case_events", len(unexec)-MaxRows))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("- %s：%d 件未执行或部分执行，未执行金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases)))
-		}
-	}
+	sortCompanies(filed)
+	lines = section(lines, fmt.Sprintf("**新立案**（%d 件，%d 家企业）", nFiled, len(filed)), len(filed), func(i int) string {
+		c := filed[i]
+		return fmt.Sprintf("- %s：%d 件，请求金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases))
+	}, "……另有 %d 家企业有新立案，详见 bi.case_events")
+	lines = section(lines, fmt.Sprintf("**裁决与结果变更**（%d 件）", len(decided)), len(decided), func(i int) string {
+		e := decided[i]
+		return fmt.Sprintf("- %s：%s %s → %s", company(e.CompanyName, e.CreditCode), caseName(e),
+			alerts.ResultLabel(e.OldResult), alerts.ResultLabel(e.NewResult))
+	}, "……另有 %d 件，详见 bi.case_events")
+	sortCompanies(unexec)
+	lines = section(lines, fmt.Sprintf("**裁决未执行**（%d 件，%d 家企业）", nUnexec, len(unexec)), len(unexec), func(i int) string {
+		c := unexec[i]
+		return fmt.Sprintf("- %s：%d 件未执行或部分执行，未执行金额 %s 元；%s", company(c.name, c.code), len(c.cases), c.claim, someCases(c.cases))
+	}, "……另有 %d 家企业，详见 bi.case_events")
 	if len(others) > 0 {
 		var parts []string
 		for _, k := range casesync.AlertableEventKinds() {
@@ -188,17 +152,11 @@ func (d Day) Lines(zone *time.Location) []string {
 		}
 		lines = append(lines, "**其他案件变化**："+strings.Join(parts, "，"))
 	}
-	if len(d.Levels) > 0 {
-		lines = append(lines, fmt.Sprintf("**等级告警**（%d 家）", len(d.Levels)))
-		for i, l := range d.Levels {
-			if i == MaxRows {
-				lines = append(lines, fmt.Sprintf("……另有 %d 家，详见 bi.alerts", len(d.Levels)-MaxRows))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("- %s：%s（此前：%s），评分 %s，阈值 %s", company(l.CompanyName, l.CreditCode),
-				levelLabel(l.Level), levelLabel(l.PreviousLevel), l.Score, l.Threshold))
-		}
-	}
+	lines = section(lines, fmt.Sprintf("**等级告警**（%d 家）", len(d.Levels)), len(d.Levels), func(i int) string {
+		l := d.Levels[i]
+		return fmt.Sprintf("- %s：%s（此前：%s），评分 %s，阈值 %s", company(l.CompanyName, l.CreditCode),
+			levelLabel(l.Level), levelLabel(l.PreviousLevel), l.Score, l.Threshold)
+	}, "……另有 %d 家，详见 bi.alerts")
 	if d.ProblemTotal > 0 {
 		lines = append(lines, fmt.Sprintf("**数据过期或同步失败**（%d 家）", d.ProblemTotal))
 		for _, p := range d.Problems {
@@ -207,6 +165,39 @@ func (d Day) Lines(zone *time.Location) []string {
 		if d.ProblemTotal > len(d.Problems) {
 			lines = append(lines, fmt.Sprintf("……另有 %d 家，详见 bi.sync_health", d.ProblemTotal-len(d.Problems)))
 		}
+	}
+	return lines
+}
+
+// group adds e to its company's entry in list (indexed by credit code in
+// by), adding amount (yuan as text) to the company's total.
+func group(list []*companyCases, by map[string]*companyCases, e db.DigestEventsRow, amount string) []*companyCases {
+	c := by[e.CreditCode]
+	if c == nil {
+		c = &companyCases{code: e.CreditCode, name: e.CompanyName}
+		by[e.CreditCode] = c
+		list = append(list, c)
+	}
+	c.cases = append(c.cases, e)
+	if v, err := money.Parse(amount); err == nil {
+		c.claim += v
+	}
+	return list
+}
+
+// section appends a section's heading and the first MaxRows of its n
+// lines (item(i) is line i), then how many more there are (more's %d);
+// nothing when n is 0.
+func section(lines []string, heading string, n int, item func(int) string, more string) []string {
+	if n == 0 {
+		return lines
+	}
+	lines = append(lines, heading)
+	for i := range min(n, MaxRows) {
+		lines = append(lines, item(i))
+	}
+	if n > MaxRows {
+		lines = append(lines, fmt.Sprintf(more, n-MaxRows))
 	}
 	return lines
 }
