@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // TianyuanSeal encrypts plaintext the way the tianyuan protocol carries
@@ -32,8 +33,11 @@ func TianyuanSeal(key, plaintext []byte) (string, error) {
 }
 
 // TianyuanOpen reverses TianyuanSeal. Any malformation (bad base64, wrong
-// length, wrong key detected by the padding) is an error that says which,
-// without echoing the input.
+// length, wrong key) is an error that says which, without echoing the input.
+// A wrong key is caught by the padding, and, because a random block passes
+// the padding check about once in 256 tries, also by the plaintext: every
+// payload of the protocol is JSON text, and bytes decrypted under the wrong
+// key are not UTF-8.
 func TianyuanOpen(key []byte, sealed string) ([]byte, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -57,5 +61,9 @@ func TianyuanOpen(key []byte, sealed string) ([]byte, error) {
 			return nil, errors.New("tianyuan cipher: bad padding (wrong key?)")
 		}
 	}
-	return body[:len(body)-pad], nil
+	plain := body[:len(body)-pad]
+	if !utf8.Valid(plain) {
+		return nil, errors.New("tianyuan cipher: decrypted payload is not text (wrong key?)")
+	}
+	return plain, nil
 }
