@@ -244,16 +244,18 @@ func TestMetricsAsPrometheusStoresThem(t *testing.T) {
 		"ARBSYNC_ALERT_T_KIND=webhook",
 		"ARBSYNC_ALERT_T_URL=" + recv.srv.URL + "/",
 		"ARBSYNC_ALERT_T_SECRET=metrics-webhook-secret",
+		"ARBSYNC_ALERT_T_DIGEST=daily",
 	}, "run")
-	// A fresh database: every job is caught up at start.
+	// A fresh database: every job is caught up at start (the digest job
+	// too: the channel takes digests).
 	waitUntil(t, 90*time.Second, func() bool {
 		receipts, _ := recv.count()
 		return e.count(t, `SELECT count(*) FROM arbsync.job_runs WHERE last_outcome = 'ok'
-				AND job IN ('sync', 'rescore', 'thresholds')`) == 3 &&
+				AND job IN ('sync', 'rescore', 'thresholds', 'digest')`) == 4 &&
 			e.count(t, `SELECT count(*) FROM arbsync.sync_state WHERE last_success_at IS NULL`) == 0 &&
 			receipts > 0
 	}, func() string {
-		return "sync, rescore and thresholds run once, every company synced, an alert delivered; log:\n" + tail(d.log())
+		return "sync, rescore, thresholds and digest run once, every company synced, an alert delivered; log:\n" + tail(d.log())
 	})
 	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/v1/companies/"+e.codes[0]+"/risk", nil)
 	require.NoError(t, err)
