@@ -40,6 +40,22 @@ func runRuleSwitch(ctx context.Context, r *runner) ([]Figure, error) {
 		return nil, err
 	}
 	defer pool.Close()
+	// A running daemon has this week's thresholds of the rule in force
+	// before the switch (the weekly scenario computed them if it ran): the
+	// switch is then what recomputes them. Without them the fixed
+	// thresholds are in force, belong to no rule, and the daemon leaves
+	// them; the week's first thresholds would then alert, as every first
+	// week does.
+	if th, err := db.New(pool).AppliedThresholdsRule(ctx); err != nil {
+		return nil, err
+	} else if th == 0 {
+		r.logf("ruleswitch: computing this week's thresholds under rule %s first (the weekly scenario did not run)", scoring.DefaultRule)
+		a := r.daemonApp(pool, "", "", 0)
+		job := a.WeeklyJob()
+		if _, err := job.Run(ctx, job.CurrentWeek()); err != nil {
+			return nil, err
+		}
+	}
 	rescoreLim, weeklyLim := budget(rescoreBudget, f.n), budget(weeklyBudget, f.n)
 	var figs []Figure
 	from := scoring.DefaultRule
